@@ -1,0 +1,300 @@
+#include "connectcommand.h"
+
+#include "connection.h"
+#include "eventprinter.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QTextStream>
+#include <QtCore/QTimer>
+
+namespace frameline::cli {
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ConnectCommand", text);
+}
+
+/// One thing to do once the connection is open, in command-line order.
+struct Action
+{
+    enum class Kind : std::uint8_t { Text, Binary, Ping };
+    Kind kind;
+    QByteArray payload;
+};
+
+bool parseHexPayload(const QString &text, QByteArray &out)
+{
+    QByteArray digits;
+    for (const QChar c : text) {
+        if (c.isSpace() || c == u':')
+            continue;
+        const char16_t u = c.unicode();
+        if (!((u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f') || (u >= u'A' && u <= u'F')))
+            return false;
+        digits.append(char(u));
+    }
+    if (digits.size() % 2)
+        return false;
+    out = QByteArray::fromHex(digits);
+    return true;
+}
+
+/// `--ping` takes an optional payload: `--ping`, `--ping TEXT` or `--ping=TEXT`. A bare
+/// one becomes `--ping=` so QCommandLineParser can read it.
+QStringList normalizePing(const QStringList &arguments)
+{
+    QStringList out;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        if (argument != QLatin1String("--ping")) {
+            out.append(argument);
+            continue;
+        }
+        const bool hasValue = i + 1 < arguments.size() && !arguments[i + 1].startsWith(u'-')
+            && !arguments[i + 1].contains(QLatin1String("://"));
+        out.append(hasValue ? QStringLiteral("--ping=") + arguments[++i] : QStringLiteral("--ping="));
+    }
+    return out;
+}
+
+/// The actions in the order their options appear.
+bool collectActions(const QStringList &arguments, QList<Action> &actions, QString &error)
+{
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &a = arguments[i];
+        const auto valueOf = [&](const QString &name, QString &value) {
+            if (a == name && i + 1 < arguments.size()) {
+                value = arguments[++i];
+                return true;
+            }
+            if (a.startsWith(name + u'=')) {
+                value = a.mid(name.size() + 1);
+                return true;
+            }
+            return false;
+        };
+        QString value;
+        if (valueOf(QStringLiteral("--send"), value)) {
+            actions.append({Action::Kind::Text, value.toUtf8()});
+        } else if (valueOf(QStringLiteral("--send-hex"), value)) {
+            QByteArray bytes;
+            if (!parseHexPayload(value, bytes)) {
+                error = tr("--send-hex takes hex digits, not '%1'.").arg(value);
+                return false;
+            }
+            actions.append({Action::Kind::Binary, bytes});
+        } else if (valueOf(QStringLiteral("--ping"), value)) {
+            actions.append({Action::Kind::Ping, value.toUtf8()});
+        }
+    }
+    return true;
+}
+
+bool parseClose(const QString &text, std::uint16_t &code, QByteArray &reason, QString &error)
+{
+    const qsizetype colon = text.indexOf(u':');
+    bool ok = false;
+    const uint value = (colon < 0 ? text : text.left(colon)).toUInt(&ok);
+    if (!ok || value > 65535) {
+        error = tr("--close takes CODE or CODE:REASON, e.g. 1000:bye.");
+        return false;
+    }
+    code = std::uint16_t(value);
+    reason = colon < 0 ? QByteArray() : text.mid(colon + 1).toUtf8();
+    return true;
+}
+
+} // namespace
+
+int runConnect(const QStringList &rawArguments)
+{
+    const QStringList arguments = normalizePing(rawArguments);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("Opens a WebSocket connection and prints every step of its life: DNS, TCP, TLS, the "
+           "opening handshake, each frame and message, the closing handshake. Actions (--send, "
+           "--send-hex, --ping) run in the order given once the connection is open; then it "
+           "closes (--close, or 1000 after a short quiet period) unless --echo is given. "
+           "Exit status: 0 after a clean close, 1 when the connection failed or closed "
+           "abnormally, 2 on a usage error."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("url"), tr("ws:// or wss:// URL"));
+    const QCommandLineOption echoOption(QStringLiteral("echo"),
+                                        tr("Echo every message back with its type until the "
+                                           "peer closes (the Autobahn TestSuite client)."));
+    const QCommandLineOption sendOption(QStringLiteral("send"), tr("Send a text message."),
+                                        QStringLiteral("TEXT"));
+    const QCommandLineOption sendHexOption(QStringLiteral("send-hex"),
+                                           tr("Send a binary message given as hex."),
+                                           QStringLiteral("HEX"));
+    const QCommandLineOption pingOption(QStringLiteral("ping"),
+                                        tr("Send a ping, with an optional payload."),
+                                        QStringLiteral("TEXT"));
+    const QCommandLineOption closeOption(QStringLiteral("close"),
+                                         tr("Close with this code and optional reason."),
+                                         QStringLiteral("CODE[:REASON]"));
+    const QCommandLineOption headerOption(QStringLiteral("header"),
+                                          tr("Add a header to the opening handshake."),
+                                          QStringLiteral("'Name: value'"));
+    const QCommandLineOption protocolOption(QStringLiteral("protocol"),
+                                            tr("Offer a subprotocol (repeatable)."),
+                                            QStringLiteral("P"));
+    const QCommandLineOption originOption(QStringLiteral("origin"), tr("Send an Origin header."),
+                                          QStringLiteral("ORIGIN"));
+    const QCommandLineOption insecureOption(QStringLiteral("insecure"),
+                                            tr("Go on when the server's certificate fails "
+                                               "verification (recorded in the session)."));
+    const QCommandLineOption caOption(QStringLiteral("cacert"),
+                                      tr("Also trust the CA certificates in this PEM file."),
+                                      QStringLiteral("FILE"));
+    const QCommandLineOption certOption(QStringLiteral("cert"),
+                                        tr("Client certificate (PEM)."), QStringLiteral("FILE"));
+    const QCommandLineOption keyOption(QStringLiteral("key"),
+                                       tr("Client certificate key (PEM)."), QStringLiteral("FILE"));
+    const QCommandLineOption timeoutOption(QStringLiteral("timeout"),
+                                           tr("Seconds allowed for connecting and for the "
+                                              "opening handshake (default 10)."),
+                                           QStringLiteral("SEC"));
+    const QCommandLineOption lingerOption(QStringLiteral("linger"),
+                                          tr("Without --close or --echo: milliseconds of quiet "
+                                             "before closing (default 500)."),
+                                          QStringLiteral("MS"));
+    const QCommandLineOption noPongOption(QStringLiteral("no-auto-pong"),
+                                          tr("Do not answer pings (to test a server's "
+                                             "keep-alive)."));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        tr("Print JSON Lines instead of text."));
+    parser.addOptions({echoOption, sendOption, sendHexOption, pingOption, closeOption,
+                       headerOption, protocolOption, originOption, insecureOption, caOption,
+                       certOption, keyOption, timeoutOption, lingerOption, noPongOption,
+                       jsonOption});
+    QTextStream err(stderr);
+    if (!parser.parse(arguments)) {
+        err << parser.errorText() << u'\n';
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return 0;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        err << tr("Give exactly one ws:// or wss:// URL.") << u'\n';
+        return 2;
+    }
+
+    ConnectionOptions options;
+    options.url = QUrl(parser.positionalArguments().first(), QUrl::StrictMode);
+    if (const QString problem = checkWebSocketUrl(options.url); !problem.isEmpty()) {
+        err << problem << u'\n';
+        return 2;
+    }
+    for (const QString &header : parser.values(headerOption)) {
+        const qsizetype colon = header.indexOf(u':');
+        if (colon <= 0) {
+            err << tr("--header takes 'Name: value', not '%1'.").arg(header) << u'\n';
+            return 2;
+        }
+        options.headers.append({header.left(colon).trimmed().toLatin1(),
+                                header.mid(colon + 1).trimmed().toUtf8()});
+    }
+    for (const QString &protocol : parser.values(protocolOption))
+        options.subprotocols.append(protocol.toLatin1());
+    options.origin = parser.value(originOption).toUtf8();
+    options.insecure = parser.isSet(insecureOption);
+    options.caFile = parser.value(caOption);
+    options.clientCertificateFile = parser.value(certOption);
+    options.clientKeyFile = parser.value(keyOption);
+    options.autoPong = !parser.isSet(noPongOption);
+    if (parser.isSet(timeoutOption)) {
+        bool ok = false;
+        const double seconds = parser.value(timeoutOption).toDouble(&ok);
+        if (!ok || seconds <= 0) {
+            err << tr("--timeout takes a number of seconds.") << u'\n';
+            return 2;
+        }
+        options.connectTimeoutMs = options.handshakeTimeoutMs = int(seconds * 1000);
+    }
+    int lingerMs = 500;
+    if (parser.isSet(lingerOption))
+        lingerMs = parser.value(lingerOption).toInt();
+
+    QList<Action> actions;
+    QString error;
+    if (!collectActions(arguments, actions, error)) {
+        err << error << u'\n';
+        return 2;
+    }
+    std::optional<std::pair<std::uint16_t, QByteArray>> close;
+    if (parser.isSet(closeOption)) {
+        std::uint16_t code = 0;
+        QByteArray reason;
+        if (!parseClose(parser.value(closeOption), code, reason, error)) {
+            err << error << u'\n';
+            return 2;
+        }
+        close = std::make_pair(code, reason);
+    }
+    const bool echo = parser.isSet(echoOption);
+
+    QFile out;
+    out.open(stdout, QIODevice::WriteOnly);
+    EventPrinter printer(parser.isSet(jsonOption) ? EventPrinter::Format::Json
+                                                  : EventPrinter::Format::Text,
+                         out);
+    Connection connection(options);
+    printer.attach(connection.session());
+
+    QTimer linger;
+    linger.setSingleShot(true);
+    QObject::connect(&linger, &QTimer::timeout, &connection, [&connection] { connection.sendClose(); });
+    const auto restartLinger = [&] {
+        if (!echo && !close && connection.state() == WebSocketState::Open)
+            linger.start(lingerMs);
+    };
+
+    QObject::connect(&connection, &Channel::opened, &connection, [&] {
+        for (const Action &action : std::as_const(actions)) {
+            switch (action.kind) {
+            case Action::Kind::Text:
+                connection.sendText(action.payload);
+                break;
+            case Action::Kind::Binary:
+                connection.sendBinary(action.payload);
+                break;
+            case Action::Kind::Ping:
+                connection.sendPing(action.payload);
+                break;
+            }
+        }
+        if (close)
+            connection.sendClose(close->first, close->second);
+        restartLinger();
+    });
+    QObject::connect(&connection, &Channel::messageReceived, &connection,
+                     [&](quint8 opcode, const QByteArray &payload) {
+                         if (echo) {
+                             if (opcode == std::uint8_t(Opcode::Text))
+                                 connection.sendText(payload);
+                             else
+                                 connection.sendBinary(payload);
+                         }
+                         restartLinger();
+                     });
+    QObject::connect(&connection, &Channel::pongReceived, &connection, [&] { restartLinger(); });
+
+    bool failed = false;
+    QObject::connect(&connection, &Channel::failed, &connection, [&failed] { failed = true; });
+    QObject::connect(&connection, &Channel::finished, QCoreApplication::instance(),
+                     &QCoreApplication::quit, Qt::QueuedConnection);
+    connection.open();
+    QCoreApplication::exec();
+
+    const WebSocketProtocol &protocol = connection.protocol();
+    const bool clean = !failed && protocol.closeReceived().has_value()
+        && protocol.closeSentPayload().has_value();
+    return clean ? 0 : 1;
+}
+
+} // namespace frameline::cli

@@ -1,0 +1,337 @@
+// Our client (Connection) against our built-in server (Server) on loopback: the whole
+// lifecycle as Session events, both close orders, subprotocols, a refused upgrade,
+// connection failures, and wss with a self-signed certificate.
+
+#include "connection.h"
+#include "server.h"
+
+#include <QtCore/QTemporaryFile>
+#include <QtNetwork/QTcpServer>
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QtTest>
+
+using namespace frameline;
+
+namespace {
+
+QList<EventKind> kindsOf(const Session &session)
+{
+    QList<EventKind> kinds;
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i)
+        kinds.append(session.event(i).kind);
+    return kinds;
+}
+
+template<typename Detail>
+QList<Detail> detailsOf(const Session &session, EventKind kind)
+{
+    QList<Detail> out;
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+        if (session.event(i).kind == kind)
+            out.append(std::get<Detail>(session.detail(i)));
+    }
+    return out;
+}
+
+QList<WebSocketState> statesOf(const Session &session)
+{
+    QList<WebSocketState> states;
+    for (const StateDetail &d : detailsOf<StateDetail>(session, EventKind::StateChanged))
+        states.append(d.to);
+    return states;
+}
+
+/// Runs a connection until it finishes; returns false on a time-out.
+bool runToEnd(Connection &connection, int timeoutMs = 15000)
+{
+    QSignalSpy finished(&connection, &Channel::finished);
+    connection.open();
+    return finished.wait(timeoutMs) || finished.count() > 0;
+}
+
+} // namespace
+
+class TestConnection : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void clientClosesFirst();
+    void serverClosesFirst();
+    void bigAndFragmentedMessages();
+    void subprotocolChosenByServerPreference();
+    void refusedUpgrade();
+    void connectionRefused();
+    void badUrls_data();
+    void badUrls();
+    void secureWithSelfSignedCertificate();
+};
+
+void TestConnection::clientClosesFirst()
+{
+    Server server(ServerOptions {});
+    QVERIFY(server.listen());
+    ConnectionOptions options;
+    options.url = server.url();
+    Connection client(options);
+    QList<QByteArray> echoes;
+    connect(&client, &Channel::messageReceived, this,
+            [&](quint8, const QByteArray &payload) {
+                echoes.append(payload);
+                if (echoes.size() == 2)
+                    client.sendClose(CloseCode::Normal, "bye");
+            });
+    connect(&client, &Channel::opened, this, [&] {
+        client.sendText("hello");
+        client.sendBinary(QByteArray::fromHex("00ff10"));
+        client.sendPing("are you there");
+    });
+    QVERIFY(runToEnd(client));
+
+    QCOMPARE(echoes, (QList<QByteArray> {"hello", QByteArray::fromHex("00ff10")}));
+    const Session &session = client.session();
+    QCOMPARE(statesOf(session), (QList<WebSocketState> {WebSocketState::Open, WebSocketState::Closing,
+                                                        WebSocketState::Closed}));
+    const QList<EventKind> kinds = kindsOf(session);
+    QCOMPARE(kinds.first(), EventKind::TcpConnected);
+    QVERIFY(kinds.indexOf(EventKind::HandshakeRequest) < kinds.indexOf(EventKind::HandshakeResponse));
+    const QList<HandshakeDetail> handshakes = detailsOf<HandshakeDetail>(session, EventKind::HandshakeResponse);
+    QCOMPARE(handshakes.size(), 1);
+    QVERIFY(handshakes.first().accepted);
+    QVERIFY(!handshakes.first().checks.isEmpty());
+
+    // The client's Close went first; the server echoed its code (RFC 6455 §5.5.1).
+    const QList<CloseDetail> closes = detailsOf<CloseDetail>(session, EventKind::Close);
+    QCOMPARE(closes.size(), 2);
+    QVERIFY(closes[0].initiatedLocally);
+    QCOMPARE(closes[0].close.code, std::optional<std::uint16_t>(1000));
+    QCOMPARE(closes[0].close.reason, QByteArray("bye"));
+    QCOMPARE(closes[1].close.code, std::optional<std::uint16_t>(1000));
+    QCOMPARE(client.protocol().closeCode(), std::uint16_t(1000));
+    QVERIFY(detailsOf<ErrorDetail>(session, EventKind::Error).isEmpty());
+
+    // A pong answered the ping, with its payload.
+    bool pongSeen = false;
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+        if (session.event(i).kind == EventKind::Frame
+            && session.frameHeader(i).opcode == std::uint8_t(Opcode::Pong)) {
+            QCOMPARE(session.framePayload(i), QByteArray("are you there"));
+            pongSeen = true;
+        }
+    }
+    QVERIFY(pongSeen);
+
+    // The server recorded the same connection from its side.
+    QTRY_COMPARE(server.connections().size(), 1);
+    const Session &serverSession = server.connections().first()->session();
+    QTRY_COMPARE(statesOf(serverSession).last(), WebSocketState::Closed);
+    QCOMPARE(serverSession.info().localRole, Role::Server);
+}
+
+void TestConnection::serverClosesFirst()
+{
+    ServerOptions serverOptions;
+    serverOptions.closeAfterMessages = 2;
+    serverOptions.closeCode = 4000;
+    serverOptions.closeReason = "enough";
+    Server server(serverOptions);
+    QVERIFY(server.listen());
+    ConnectionOptions options;
+    options.url = server.url();
+    Connection client(options);
+    connect(&client, &Channel::opened, this, [&] {
+        client.sendText("one");
+        client.sendText("two");
+    });
+    QVERIFY(runToEnd(client));
+
+    const QList<CloseDetail> closes = detailsOf<CloseDetail>(client.session(), EventKind::Close);
+    QCOMPARE(closes.size(), 2);
+    QVERIFY(!closes[0].initiatedLocally);
+    QCOMPARE(closes[0].close.code, std::optional<std::uint16_t>(4000));
+    QCOMPARE(closes[0].close.reason, QByteArray("enough"));
+    QCOMPARE(client.protocol().closeCode(), std::uint16_t(4000));
+    QCOMPARE(statesOf(client.session()).last(), WebSocketState::Closed);
+}
+
+void TestConnection::bigAndFragmentedMessages()
+{
+    Server server(ServerOptions {});
+    QVERIFY(server.listen());
+    ConnectionOptions options;
+    options.url = server.url();
+    Connection client(options);
+    QByteArray big(16 * 1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = char('a' + i % 26);
+    QList<QByteArray> echoes;
+    connect(&client, &Channel::messageReceived, this, [&](quint8, const QByteArray &payload) {
+        echoes.append(payload);
+        if (echoes.size() == 3)
+            client.sendClose();
+    });
+    connect(&client, &Channel::opened, this, [&] {
+        client.sendBinary(big);
+        client.sendFragmented(Opcode::Text, "fragmented hello", 3);
+        client.sendText(QByteArray());
+    });
+    QVERIFY(runToEnd(client, 60000));
+    QCOMPARE(echoes.size(), 3);
+    QVERIFY(echoes[0] == big);
+    QCOMPARE(echoes[1], QByteArray("fragmented hello"));
+    QCOMPARE(echoes[2], QByteArray());
+
+    // The fragmented message went out as ceil(16 / 3) = 6 frames, one message event
+    // recorded for the echo of each.
+    int sentFragments = 0;
+    const Session &session = client.session();
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+        if (session.event(i).kind == EventKind::Frame
+            && session.event(i).direction == Direction::ClientToServer && session.event(i).length <= 3
+            && session.frameHeader(i).opcode <= 1 && session.event(i).length > 0)
+            ++sentFragments;
+    }
+    QCOMPARE(sentFragments, 6);
+}
+
+void TestConnection::subprotocolChosenByServerPreference()
+{
+    ServerOptions serverOptions;
+    serverOptions.subprotocols = {"chat", "superchat"};
+    Server server(serverOptions);
+    QVERIFY(server.listen());
+    ConnectionOptions options;
+    options.url = server.url();
+    options.subprotocols = {"superchat", "chat"};
+    Connection client(options);
+    connect(&client, &Channel::opened, this, [&] { client.sendClose(); });
+    QVERIFY(runToEnd(client));
+    QCOMPARE(client.protocol().handshake().subprotocol, QByteArray("chat"));
+}
+
+void TestConnection::refusedUpgrade()
+{
+    // A plain HTTP server that answers 200 instead of 101.
+    QTcpServer http;
+    QVERIFY(http.listen(QHostAddress::LocalHost));
+    connect(&http, &QTcpServer::newConnection, this, [&http] {
+        QTcpSocket *socket = http.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+            socket->disconnectFromHost();
+        });
+    });
+    ConnectionOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(http.serverPort()));
+    Connection client(options);
+    QSignalSpy failed(&client, &Channel::failed);
+    QVERIFY(runToEnd(client));
+    QVERIFY(failed.count() >= 1);
+    QCOMPARE(client.state(), WebSocketState::Closed);
+    const QList<HandshakeDetail> responses = detailsOf<HandshakeDetail>(client.session(), EventKind::HandshakeResponse);
+    QCOMPARE(responses.size(), 1);
+    QVERIFY(!responses.first().accepted);
+    QVERIFY(responses.first().failureReason.contains(QLatin1String("200")));
+    QVERIFY(!statesOf(client.session()).contains(WebSocketState::Open));
+}
+
+void TestConnection::connectionRefused()
+{
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    const quint16 port = closed.serverPort();
+    closed.close();
+    ConnectionOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    Connection client(options);
+    QSignalSpy failed(&client, &Channel::failed);
+    QVERIFY(runToEnd(client));
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(client.state(), WebSocketState::Closed);
+    const QList<ErrorDetail> errors = detailsOf<ErrorDetail>(client.session(), EventKind::Error);
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().closeCode, std::uint16_t(1006));
+    QVERIFY(!errors.first().message.isEmpty());
+}
+
+void TestConnection::badUrls_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::newRow("http scheme") << QStringLiteral("http://127.0.0.1/");
+    QTest::newRow("no host") << QStringLiteral("ws:///path");
+    QTest::newRow("a fragment (RFC 6455 §3)") << QStringLiteral("ws://127.0.0.1/#frag");
+}
+
+void TestConnection::badUrls()
+{
+    QFETCH(QString, url);
+    QVERIFY(!checkWebSocketUrl(QUrl(url)).isEmpty());
+    ConnectionOptions options;
+    options.url = QUrl(url);
+    Connection client(options);
+    QSignalSpy failed(&client, &Channel::failed);
+    QVERIFY(runToEnd(client, 2000));
+    QCOMPARE(failed.count(), 1);
+}
+
+void TestConnection::secureWithSelfSignedCertificate()
+{
+    ServerOptions serverOptions;
+    serverOptions.tls = true;
+    Server server(serverOptions);
+    QString error;
+    QVERIFY2(server.listen(&error), qPrintable(error));
+    QCOMPARE(server.url().scheme(), QStringLiteral("wss"));
+
+    // Verification is on by default: a self-signed certificate is refused, with reasons.
+    {
+        ConnectionOptions options;
+        options.url = server.url();
+        Connection client(options);
+        QSignalSpy failed(&client, &Channel::failed);
+        QVERIFY(runToEnd(client));
+        QVERIFY(failed.count() >= 1);
+        QVERIFY(!statesOf(client.session()).contains(WebSocketState::Open));
+        const QList<ErrorDetail> errors = detailsOf<ErrorDetail>(client.session(), EventKind::Error);
+        QVERIFY(!errors.isEmpty());
+        QVERIFY(errors.first().message.contains(QLatin1String("certificate")));
+    }
+    // --insecure goes on, and the session says so.
+    {
+        ConnectionOptions options;
+        options.url = server.url();
+        options.insecure = true;
+        Connection client(options);
+        connect(&client, &Channel::opened, this, [&] { client.sendClose(); });
+        QVERIFY(runToEnd(client));
+        const QList<TlsDetail> tls = detailsOf<TlsDetail>(client.session(), EventKind::TlsEstablished);
+        QCOMPARE(tls.size(), 1);
+        QVERIFY(tls.first().errorsAccepted);
+        QVERIFY(!tls.first().verificationErrors.isEmpty());
+        QVERIFY(!tls.first().chain.isEmpty());
+        QCOMPARE(client.protocol().closeCode(), std::uint16_t(1000));
+    }
+    // Trusting the server's certificate as a CA verifies cleanly.
+    {
+        QTemporaryFile ca;
+        QVERIFY(ca.open());
+        ca.write(server.certificate().toPem());
+        ca.close();
+        ConnectionOptions options;
+        options.url = server.url();
+        options.caFile = ca.fileName();
+        Connection client(options);
+        connect(&client, &Channel::opened, this, [&] { client.sendClose(); });
+        QVERIFY(runToEnd(client));
+        const QList<TlsDetail> tls = detailsOf<TlsDetail>(client.session(), EventKind::TlsEstablished);
+        QCOMPARE(tls.size(), 1);
+        QVERIFY2(tls.first().verificationErrors.isEmpty(),
+                 qPrintable(tls.first().verificationErrors.join(u';')));
+        QCOMPARE(client.protocol().closeCode(), std::uint16_t(1000));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestConnection)
+#include "tst_connection.moc"
