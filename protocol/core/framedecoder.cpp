@@ -119,6 +119,13 @@ void FrameDecoder::feed(QByteArrayView chunk)
     m_buffer.append(chunk.data(), chunk.size());
 }
 
+void FrameDecoder::feed(const QByteArray &chunk)
+{
+    feed(QByteArrayView(chunk));
+    if (m_readingChunk && m_chunk.data() == chunk.constData())
+        m_chunkOwner = chunk; // shares, not copies: the view stays valid after the caller's copy goes
+}
+
 std::size_t FrameDecoder::pendingBytes() const
 {
     return m_readingChunk ? std::size_t(m_chunk.size() - m_chunkPos)
@@ -134,6 +141,7 @@ void FrameDecoder::keepTail()
     m_buffer.append(rest.data(), rest.size());
     m_bufferPos = 0;
     m_chunk = {};
+    m_chunkOwner.clear();
     m_chunkPos = 0;
     m_readingChunk = false;
 }

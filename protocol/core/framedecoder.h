@@ -56,8 +56,9 @@ struct DecodedFrame
 /// MessageAssembler.
 ///
 /// Call order: feed(chunk), then next() until it returns NeedMore; then feed again.
-/// A chunk is only read during those next() calls (what remains is copied), so it
-/// need not outlive them.
+/// A chunk given as a view is read in place during those next() calls (what remains
+/// is copied before the following feed), so it must outlive them; a QByteArray chunk
+/// (a temporary included) is kept alive by the decoder itself, without a copy.
 class FrameDecoder
 {
 public:
@@ -70,6 +71,7 @@ public:
     Role receiver() const { return m_receiver; }
 
     void feed(QByteArrayView chunk);
+    void feed(const QByteArray &chunk);
     DecodeStatus next();
 
     /// The frame of the last Complete.
@@ -96,6 +98,7 @@ private:
     QByteArray m_buffer;    // bytes kept between feeds
     qsizetype m_bufferPos = 0;
     QByteArrayView m_chunk; // the caller's chunk while it is read without copying
+    QByteArray m_chunkOwner; // holds a QByteArray chunk's data while m_chunk views it
     qsizetype m_chunkPos = 0;
     bool m_readingChunk = false;
 

@@ -97,6 +97,9 @@ class WebSocketProtocol
 {
 public:
     explicit WebSocketProtocol(ProtocolOptions options, ProtocolObserver *observer = nullptr);
+    // The observer may be the protocol's own null observer: a copy would point at the
+    // original's.
+    Q_DISABLE_COPY_MOVE(WebSocketProtocol)
 
     Role role() const { return m_options.role; }
     WebSocketState state() const { return m_state; }

@@ -22,8 +22,8 @@ public:
     void handshakeCompleted(const HandshakeReport &report) override
     {
         recorder().handshakeCompleted(report);
-        if (report.accepted)
-            Q_EMIT m_channel.opened();
+        if (!report.accepted)
+            Q_EMIT m_channel.failed(report.failureReason);
     }
     void frameReceived(const DecodedFrame &frame) override
     {
@@ -56,6 +56,9 @@ public:
     {
         recorder().stateChanged(from, to);
         Q_EMIT m_channel.stateChanged(to);
+        // Announced once the protocol is OPEN, so handlers may send at once.
+        if (to == WebSocketState::Open)
+            Q_EMIT m_channel.opened();
     }
     void protocolViolated(ProtocolError error, std::uint64_t offset, const QString &detail) override
     {

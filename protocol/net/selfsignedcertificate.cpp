@@ -85,8 +85,8 @@ bool makeSelfSignedCertificate(QSslCertificate &certificate, QSslKey &key, QStri
     ok = ok && X509_set_pubkey(x509.get(), pkey.get()) == 1;
     if (ok) {
         X509_NAME *name = X509_get_subject_name(x509.get());
-        const auto field = [name](const char *key, const char *value) {
-            return X509_NAME_add_entry_by_txt(name, key, MBSTRING_UTF8,
+        const auto field = [name](const char *fieldName, const char *value) {
+            return X509_NAME_add_entry_by_txt(name, fieldName, MBSTRING_UTF8,
                                               reinterpret_cast<const unsigned char *>(value), -1,
                                               -1, 0)
                 == 1;

@@ -80,11 +80,11 @@ Reply playCase(const QByteArray &bytes, int chop, bool serverCloses)
     if (!server.listen(QHostAddress::LocalHost))
         return reply;
     QProcess client;
-    client.setProcessChannelMode(QProcess::ForwardedChannels);
+    client.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    client.setStandardOutputFile(QProcess::nullDevice());
     client.start(QStringLiteral(FRAMELINE_CLI_PATH),
                  {QStringLiteral("connect"), QStringLiteral("--echo"), QStringLiteral("--json"),
                   QStringLiteral("ws://127.0.0.1:%1/runCase").arg(server.serverPort())});
-    client.setStandardOutputFile(QProcess::nullDevice());
     if (!server.waitForNewConnection(10000))
         return reply;
     QTcpSocket *socket = server.nextPendingConnection();
@@ -214,8 +214,9 @@ void TestCliConformance::cases_data()
         QByteArray tenPings;
         QStringList tenPongs;
         for (int i = 0; i < 10; ++i) {
-            tenPings += ping("payload-" + QByteArray::number(i));
-            tenPongs += p("payload-" + QByteArray::number(i));
+            const QByteArray payload = QByteArray("payload-").append(QByteArray::number(i));
+            tenPings += ping(payload);
+            tenPongs += p(payload);
         }
         QTest::newRow("2.10 ten pings get ten pongs in order") << tenPings << 0 << tenPongs << 1000 << false;
     }

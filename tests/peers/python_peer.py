@@ -15,6 +15,7 @@ client: python_peer.py client --url URL [--cafile F] [--expect-subprotocol P]
 
 import argparse
 import asyncio
+import http
 import ssl
 import sys
 
@@ -31,7 +32,7 @@ def payload(size):
 async def serve(args):
     async def process_request(path, headers):
         if path == "/refuse":
-            return 403, [("Content-Type", "text/plain")], b"refused by the test peer\n"
+            return http.HTTPStatus.FORBIDDEN, [("Content-Type", "text/plain")], b"refused by the test peer\n"
         return None
 
     async def handler(ws, path=None):

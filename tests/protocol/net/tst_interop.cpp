@@ -180,7 +180,7 @@ void TestInterop::ourClientAgainstPeerServer()
 
     ConnectionOptions options;
     options.url = peerUrl(secure, server.port(), QStringLiteral("/"));
-    options.subprotocols = {"superchat", "chat"};
+    options.subprotocols = {"chat", "superchat"}; // both peers then agree on "chat"
     options.caFile = m_cert;
     options.assemblerLimits.maxMessageSize = 64ull << 20;
     Connection client(options);
@@ -309,8 +309,10 @@ void TestInterop::peerClientAgainstOurServer()
     QCOMPARE(closes.size(), 2);
     QVERIFY(!closes[0].initiatedLocally);
     QCOMPARE(closes[0].close.code, std::optional<std::uint16_t>(1000));
-    // Every message the peer sent came back, fragmented ones reassembled.
-    QVERIFY(detailsOf<MessageDetail>(session, EventKind::Message).size() >= 12);
+    // Every message the peer sent came back, fragmented ones reassembled: 3 texts and
+    // 7 binaries, then one fragmented text (and, from python, one fragmented binary).
+    const qsizetype messages = peer.startsWith(QLatin1String("python")) ? 12 : 11;
+    QCOMPARE(detailsOf<MessageDetail>(session, EventKind::Message).size(), messages);
 }
 
 void TestInterop::ourServerClosesFirst()
@@ -321,6 +323,7 @@ void TestInterop::ourServerClosesFirst()
     serverOptions.tls = secure;
     serverOptions.certificateFile = secure ? m_cert : QString();
     serverOptions.keyFile = secure ? m_key : QString();
+    serverOptions.subprotocols = {"chat"}; // node ws rejects a 101 that ignores its offer
     serverOptions.closeAfterMessages = 2;
     serverOptions.closeCode = 4001;
     serverOptions.closeReason = "server says bye";
