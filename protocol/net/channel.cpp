@@ -4,6 +4,11 @@
 
 #include <QtCore/QMetaMethod>
 #include <QtNetwork/QAbstractSocket>
+#include <QtNetwork/QSslSocket>
+
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+#endif
 
 namespace frameline {
 
@@ -101,6 +106,7 @@ void Channel::attachSocket(QAbstractSocket *socket)
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(socket, &QAbstractSocket::readyRead, this, &Channel::readSocket);
     connect(socket, &QAbstractSocket::disconnected, this, &Channel::socketDisconnected);
+    connect(socket, &QAbstractSocket::bytesWritten, this, &Channel::halfCloseWhenWritten);
     connect(socket, &QAbstractSocket::errorOccurred, this,
             [this](QAbstractSocket::SocketError error) {
                 // The peer closing TCP is the normal end of a connection, not a failure.
@@ -136,11 +142,8 @@ void Channel::flush()
     if (m_protocol.hasOutgoing())
         m_socket->write(m_protocol.takeOutgoing());
     if (m_protocol.closeTransportRequested()) {
-        if (!m_transportClosing) {
-            m_transportClosing = true;
-            // Sends what is buffered, then FIN (RFC 6455 §7.1.1: the server closes first).
-            m_socket->disconnectFromHost();
-        }
+        if (!m_transportClosing)
+            closeTransport();
     } else if (m_protocol.state() == WebSocketState::Closing && !m_closeTimer.isActive()
                && !m_transportClosing) {
         // A client waits for the server to close TCP, but not forever.
@@ -148,10 +151,52 @@ void Channel::flush()
     }
 }
 
+void Channel::closeTransport()
+{
+    m_transportClosing = true;
+#ifdef Q_OS_UNIX
+    const auto *tls = qobject_cast<const QSslSocket *>(m_socket.data());
+    if (!tls || tls->mode() == QSslSocket::UnencryptedMode) {
+        // Send FIN after what is buffered, but keep reading until the peer's FIN: closing
+        // the socket with the peer's bytes unread would answer them with a RST, and a RST
+        // can destroy our Close frame before the peer reads it (a failed connection, where
+        // the peer is still sending, is exactly that case). What arrives is discarded.
+        m_halfClosePending = true;
+        halfCloseWhenWritten();
+        return;
+    }
+#endif
+    // TLS: close_notify, then FIN once what is buffered has been sent.
+    m_socket->disconnectFromHost();
+}
+
+void Channel::halfCloseWhenWritten()
+{
+    if (!m_halfClosePending || !m_socket || m_socket->bytesToWrite() > 0)
+        return;
+    m_halfClosePending = false;
+#ifdef Q_OS_UNIX
+    if (::shutdown(int(m_socket->socketDescriptor()), SHUT_WR) != 0) {
+        m_socket->disconnectFromHost();
+        return;
+    }
+#endif
+    // The peer should answer our FIN with its own; if it never does, stop waiting.
+    m_closeTimer.start(m_closeTimeoutMs);
+}
+
 void Channel::closeTimedOut()
 {
-    if (!m_socket || m_transportClosing)
+    if (!m_socket)
         return;
+    if (m_transportClosing) {
+        m_recorder->addNote(tr("The peer did not close its side of the TCP connection within %n ms "
+                               "after ours; dropping the connection.",
+                               nullptr, m_closeTimeoutMs));
+        m_socket->abort();
+        socketDisconnected();
+        return;
+    }
     m_recorder->addNote(tr("The peer did not close the TCP connection within %n ms after the "
                            "closing handshake began; closing it from this side.",
                            nullptr, m_closeTimeoutMs));

@@ -89,6 +89,9 @@ private:
     void readSocket();
     void socketDisconnected();
     void closeTimedOut();
+    /// Closes our sending direction (the protocol asked for TCP to close).
+    void closeTransport();
+    void halfCloseWhenWritten();
 
     std::shared_ptr<Session> m_session;
     std::unique_ptr<SessionRecorder> m_recorder;
@@ -99,6 +102,7 @@ private:
     QTimer m_closeTimer;
     int m_closeTimeoutMs = 5000;
     bool m_transportClosing = false;
+    bool m_halfClosePending = false;
     bool m_finished = false;
 };
 

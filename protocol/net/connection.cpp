@@ -202,6 +202,8 @@ void Connection::connectTo(const QString &address)
             }
             tls.addCaCertificates(cas);
         }
+        if (!m_options.trustedCertificates.isEmpty())
+            tls.addCaCertificates(m_options.trustedCertificates);
         if (!m_options.clientCertificateFile.isEmpty()) {
             const QList<QSslCertificate> certificate
                 = QSslCertificate::fromPath(m_options.clientCertificateFile);

@@ -4,6 +4,7 @@
 
 #include <QtCore/QUrl>
 #include <QtNetwork/QNetworkProxy>
+#include <QtNetwork/QSslCertificate>
 
 #include <optional>
 
@@ -25,6 +26,8 @@ struct ConnectionOptions
     QByteArray origin;
     // TLS (wss://)
     QString caFile;                ///< extra trusted CA certificates (PEM)
+    /// Certificates trusted as given (the GUI trusts its own local server's one).
+    QList<QSslCertificate> trustedCertificates;
     QString clientCertificateFile; ///< PEM
     QString clientKeyFile;         ///< PEM, unencrypted
     /// Go on when the certificate fails verification; the choice is recorded.
