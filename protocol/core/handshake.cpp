@@ -61,10 +61,13 @@ QByteArray errorResponse(int status, const QByteArray &reason, const QString &wh
 {
     const QByteArray body = why.toUtf8() + '\n';
     QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
+    // RFC 9110 §15.5.22: a 426 MUST name the protocol to upgrade to in Upgrade, and
+    // RFC 9110 §7.8: whoever sends Upgrade MUST also list "Upgrade" in Connection.
     if (upgradeRequired)
-        out += "Sec-WebSocket-Version: 13\r\n";
+        out += "Sec-WebSocket-Version: 13\r\nUpgrade: websocket\r\n";
     out += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: "
-        + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+        + QByteArray::number(body.size()) + "\r\nConnection: "
+        + (upgradeRequired ? "Upgrade, close" : "close") + "\r\n\r\n" + body;
     return out;
 }
 
@@ -294,8 +297,11 @@ ServerHandshakeResult answerClientRequest(const HttpHead &request, const ServerH
     const bool versionOk = request.version == "HTTP/1.1" || request.version.startsWith("HTTP/2")
         || request.version.startsWith("HTTP/3");
     check(checks, tr("HTTP version"), QStringLiteral("HTTP/1.1"), text(request.version), versionOk, kRfc421);
-    check(checks, QStringLiteral("Host"), tr("present"),
-          request.has("Host") ? text(request.value("Host")) : kMissing, request.has("Host"), kRfc421);
+    // RFC 9112 §3.2: a request with no Host, or with more than one, gets 400.
+    const QList<QByteArray> hosts = request.values("Host");
+    check(checks, QStringLiteral("Host"), tr("present once"),
+          hosts.isEmpty() ? kMissing : text(hosts.join(", ")), hosts.size() == 1,
+          kRfc421);
     const QByteArray upgrade = request.value("Upgrade");
     check(checks, QStringLiteral("Upgrade"), QStringLiteral("websocket"),
           request.has("Upgrade") ? text(upgrade) : kMissing,
@@ -303,13 +309,15 @@ ServerHandshakeResult answerClientRequest(const HttpHead &request, const ServerH
     check(checks, QStringLiteral("Connection"), QStringLiteral("Upgrade"),
           request.has("Connection") ? text(request.value("Connection")) : kMissing,
           hasToken(request.listValues("Connection"), "Upgrade"), kRfc421);
-    // RFC 6455 §4.2.1: the key must be base64 of exactly 16 bytes.
+    // RFC 6455 §4.2.1: the key must be base64 (RFC 4648 §4, so padded: 24 characters)
+    // of exactly 16 bytes.
     const QList<QByteArray> keys = request.values("Sec-WebSocket-Key");
     const QByteArray key = keys.size() == 1 ? keys.first() : QByteArray();
     const auto decoded = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
     check(checks, QStringLiteral("Sec-WebSocket-Key"), tr("base64 of a 16-byte nonce"),
           keys.isEmpty() ? kMissing : text(keys.join(", ")),
-          decoded.decodingStatus == QByteArray::Base64DecodingStatus::Ok && decoded.decoded.size() == 16,
+          key.size() == 24 && decoded.decodingStatus == QByteArray::Base64DecodingStatus::Ok
+              && decoded.decoded.size() == 16,
           kRfc421);
     const QByteArray version = request.value("Sec-WebSocket-Version");
     const bool versionSupported = version.trimmed() == "13";

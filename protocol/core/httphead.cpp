@@ -123,10 +123,14 @@ HttpHeadParser::Status HttpHeadParser::feed(QByteArrayView data, qsizetype &cons
                             .arg(m_limits.maxHeadSize),
                         true);
         }
+        const qsizetype lineNumber = m_head.headers.size() + (m_startLineDone ? 2 : 1);
         if (newline < 0) {
-            if (m_line.size() > m_limits.maxLineLength) {
+            // A CR ending the chunk may be the start of the CRLF: it is not counted yet, so
+            // the verdict does not depend on where the bytes were split.
+            const qsizetype length = m_line.endsWith('\r') ? m_line.size() - 1 : m_line.size();
+            if (length > m_limits.maxLineLength) {
                 return fail(tr("Line %1 of the HTTP head is longer than the limit of %2 bytes.")
-                                .arg(m_head.headers.size() + 1)
+                                .arg(lineNumber)
                                 .arg(m_limits.maxLineLength),
                             true);
             }
@@ -139,7 +143,7 @@ HttpHeadParser::Status HttpHeadParser::feed(QByteArrayView data, qsizetype &cons
             line.chop(1);
         if (line.size() > m_limits.maxLineLength) {
             return fail(tr("Line %1 of the HTTP head is longer than the limit of %2 bytes.")
-                            .arg(m_head.headers.size() + 1)
+                            .arg(lineNumber)
                             .arg(m_limits.maxLineLength),
                         true);
         }
@@ -192,10 +196,19 @@ HttpHeadParser::Status HttpHeadParser::parseLine(QByteArrayView line)
         m_head.reasonPhrase = parts.size() > 2 ? line.sliced(parts[0].size() + 5).toByteArray() : QByteArray();
         return m_status;
     }
-    // RFC 9112 §5.2: obsolete line folding is rejected.
-    if (line.front() == ' ' || line.front() == '\t')
-        return fail(tr("Line %1 of the HTTP head continues the previous one (obsolete line "
-                       "folding), which is not allowed.").arg(lineNumber));
+    if (line.front() == ' ' || line.front() == '\t') {
+        // RFC 9112 §5.2: a user agent MUST replace obs-fold in a response by SP; a server
+        // may instead reject it with 400, which is what is done to requests.
+        // RFC 9112 §2.2: a whitespace-led line right after the start line is rejected.
+        if (m_kind == Kind::Request || m_head.headers.isEmpty())
+            return fail(tr("Line %1 of the HTTP head continues the previous one (obsolete line "
+                           "folding), which is not allowed.").arg(lineNumber));
+        QByteArray &value = m_head.headers.last().value;
+        const QByteArray continuation = trimmed(line);
+        if (!continuation.isEmpty())
+            value += (value.isEmpty() ? QByteArray() : QByteArray(" ")) + continuation;
+        return m_status;
+    }
     const qsizetype colon = line.indexOf(':');
     if (colon <= 0)
         return fail(tr("Line %1 of the HTTP head has no 'Name: value' form.").arg(lineNumber));
