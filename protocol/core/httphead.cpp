@@ -118,7 +118,8 @@ HttpHeadParser::Status HttpHeadParser::feed(QByteArrayView data, qsizetype &cons
         consumed = end;
         m_line.append(piece.data(), piece.size());
         m_head.raw.append(piece.data(), piece.size());
-        if (m_head.raw.size() > m_limits.maxHeadSize) {
+        // Empty lines skipped before the start line count too, or they could go on forever.
+        if (m_head.raw.size() + m_skippedBytes > m_limits.maxHeadSize) {
             return fail(tr("The HTTP head is larger than the limit of %1 bytes.")
                             .arg(m_limits.maxHeadSize),
                         true);
@@ -151,8 +152,10 @@ HttpHeadParser::Status HttpHeadParser::feed(QByteArrayView data, qsizetype &cons
             // RFC 9112 §2.2: empty lines before the start line may be ignored.
             if (m_startLineDone)
                 m_status = Status::Complete;
-            else
+            else {
+                m_skippedBytes += m_head.raw.size();
                 m_head.raw.clear();
+            }
         } else {
             parseLine(line);
         }

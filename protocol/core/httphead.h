@@ -80,6 +80,7 @@ private:
     HttpHead m_head;
     QByteArray m_line; // partial line carried between feeds
     bool m_startLineDone = false;
+    qsizetype m_skippedBytes = 0; // empty lines ignored before the start line
     bool m_limitExceeded = false;
     QString m_error;
 };

@@ -155,6 +155,27 @@ void Connection::open()
         failBeforeOpen(ProtocolError::AbnormalClosure, problem);
         return;
     }
+    // RFC 9110 §5.5: a field value holds no CR, LF or NUL; one that did would smuggle
+    // extra lines into the request.
+    const auto unsafe = [](QByteArrayView text) {
+        return text.contains('\r') || text.contains('\n') || text.contains('\0');
+    };
+    QList<QByteArrayView> fields {m_options.origin};
+    for (const QByteArray &protocol : std::as_const(m_options.subprotocols))
+        fields.append(protocol);
+    for (const HttpHeader &header : std::as_const(m_options.headers)) {
+        fields.append(header.name);
+        fields.append(header.value);
+    }
+    for (const QByteArrayView field : std::as_const(fields)) {
+        if (unsafe(field)) {
+            failBeforeOpen(ProtocolError::AbnormalClosure,
+                           tr("A header of the opening handshake contains a line break or NUL "
+                              "character (\"%1\"); it is not sent.")
+                               .arg(QString::fromUtf8(field.toByteArray().toPercentEncoding(" :/"))));
+            return;
+        }
+    }
     m_connectTimer.start(m_options.connectTimeoutMs);
     const QString host = m_options.url.host();
     const bool viaProxy = m_options.proxy && m_options.proxy->type() != QNetworkProxy::NoProxy;

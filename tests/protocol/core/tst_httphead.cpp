@@ -677,6 +677,12 @@ void TestHttpHead::limitsDetectedEarly_data()
         << manyFields << makeLimits(100, 3, 100000) << qsizetype(16 + 4 * 6) << QStringLiteral("3");
     QTest::newRow("endless 6-byte field lines, over a 64-byte head limit")
         << manyFields << makeLimits(100, 100, 64) << qsizetype(65) << QStringLiteral("64");
+    // RFC 9112 §2.2 lets empty lines before the start line be ignored, not be endless.
+    QByteArray emptyLines;
+    for (int i = 0; i < 1000; ++i)
+        emptyLines += "\r\n";
+    QTest::newRow("endless empty lines before the start line, over a 64-byte head limit")
+        << emptyLines << makeLimits(100, 100, 64) << qsizetype(65) << QStringLiteral("64");
 }
 
 void TestHttpHead::limitsDetectedEarly()

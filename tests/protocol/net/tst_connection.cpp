@@ -66,6 +66,8 @@ private slots:
     void badUrls_data();
     void badUrls();
     void secureWithSelfSignedCertificate();
+    void headerInjectionRefused_data();
+    void headerInjectionRefused();
 };
 
 void TestConnection::clientClosesFirst()
@@ -274,6 +276,39 @@ void TestConnection::badUrls()
     QSignalSpy failed(&client, &Channel::failed);
     QVERIFY(runToEnd(client, 2000));
     QCOMPARE(failed.count(), 1);
+}
+
+void TestConnection::headerInjectionRefused_data()
+{
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QByteArray>("origin");
+    QTest::newRow("CRLF in a header value") << QByteArray("X-Test") << QByteArray("a\r\nX-Evil: 1") << QByteArray();
+    QTest::newRow("LF in a header name") << QByteArray("X\nEvil") << QByteArray("v") << QByteArray();
+    QTest::newRow("NUL in a header value") << QByteArray("X-Test") << QByteArray("a\0b", 3) << QByteArray();
+    QTest::newRow("CR in the Origin") << QByteArray() << QByteArray() << QByteArray("https://a\rb");
+}
+
+void TestConnection::headerInjectionRefused()
+{
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, value);
+    QFETCH(QByteArray, origin);
+    // Nothing may be sent: a server that accepted a connection would fail the test.
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    ConnectionOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort()));
+    if (!name.isEmpty())
+        options.headers.append({name, value});
+    options.origin = origin;
+    Connection client(options);
+    QSignalSpy failed(&client, &Channel::failed);
+    QVERIFY(runToEnd(client, 2000));
+    QCOMPARE(failed.count(), 1);
+    QVERIFY(failed.first().first().toString().contains(QLatin1String("line break")));
+    QVERIFY(!server.hasPendingConnections());
+    QVERIFY(detailsOf<HandshakeDetail>(client.session(), EventKind::HandshakeRequest).isEmpty());
 }
 
 void TestConnection::secureWithSelfSignedCertificate()
