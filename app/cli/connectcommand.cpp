@@ -2,11 +2,14 @@
 
 #include "connection.h"
 #include "eventprinter.h"
+#include "sessionjournal.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTextStream>
 #include <QtCore/QTimer>
+
+#include <optional>
 
 namespace frameline::cli {
 namespace {
@@ -118,7 +121,7 @@ int runConnect(const QStringList &rawArguments)
            "--send-hex, --ping) run in the order given once the connection is open; then it "
            "closes (--close, or 1000 after a short quiet period) unless --echo is given. "
            "Exit status: 0 after a clean close, 1 when the connection failed or closed "
-           "abnormally, 2 on a usage error."));
+           "abnormally (or the --log file could not be written), 2 on a usage error."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("url"), tr("ws:// or wss:// URL"));
     const QCommandLineOption echoOption(QStringLiteral("echo"),
@@ -166,10 +169,15 @@ int runConnect(const QStringList &rawArguments)
                                              "keep-alive)."));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         tr("Print JSON Lines instead of text."));
+    const QCommandLineOption logOption(QStringLiteral("log"),
+                                       tr("Record the whole session into FILE, in Frameline's "
+                                          "native format, while the connection runs; the "
+                                          "Frameline window opens it."),
+                                       QStringLiteral("FILE"));
     parser.addOptions({echoOption, sendOption, sendHexOption, pingOption, closeOption,
                        headerOption, protocolOption, originOption, insecureOption, caOption,
                        certOption, keyOption, timeoutOption, lingerOption, noPongOption,
-                       jsonOption});
+                       jsonOption, logOption});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << u'\n';
@@ -238,6 +246,14 @@ int runConnect(const QStringList &rawArguments)
     }
     const bool echo = parser.isSet(echoOption);
 
+    QFile logFile(parser.value(logOption));
+    if (parser.isSet(logOption) && !logFile.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        err << tr("Cannot write the session log %1: %2")
+                   .arg(logFile.fileName(), logFile.errorString())
+            << u'\n';
+        return 2;
+    }
+
     QFile out;
     out.open(stdout, QIODevice::WriteOnly);
     EventPrinter printer(parser.isSet(jsonOption) ? EventPrinter::Format::Json
@@ -284,17 +300,46 @@ int runConnect(const QStringList &rawArguments)
                      });
     QObject::connect(&connection, &Channel::pongReceived, &connection, [&] { restartLinger(); });
 
+    // The log is written from a timer, not from the session's append observer (that is
+    // the printer's): a crash loses at most the last quarter second.
+    std::optional<SessionJournalWriter> journal;
+    QTimer journalTimer;
+    bool logFailed = false;
+    const auto writeLog = [&](bool last) {
+        if (!journal || logFailed)
+            return;
+        const bool written = last ? journal->finish(connection.session())
+                                  : journal->writePending(connection.session());
+        if (!written) {
+            err << journal->errorString() << u'\n';
+            err.flush();
+            logFailed = true;
+            journalTimer.stop();
+        }
+    };
+    if (logFile.isOpen()) {
+        journal.emplace(logFile);
+        journalTimer.setInterval(250);
+        QObject::connect(&journalTimer, &QTimer::timeout, &connection, [&] { writeLog(false); });
+    }
+
     bool failed = false;
     QObject::connect(&connection, &Channel::failed, &connection, [&failed] { failed = true; });
     QObject::connect(&connection, &Channel::finished, QCoreApplication::instance(),
                      &QCoreApplication::quit, Qt::QueuedConnection);
     connection.open();
+    if (journal) {
+        writeLog(false); // the header, with the session's URL and start time
+        journalTimer.start();
+    }
     QCoreApplication::exec();
+    journalTimer.stop();
+    writeLog(true);
 
     const WebSocketProtocol &protocol = connection.protocol();
     const bool clean = !failed && protocol.closeReceived().has_value()
         && protocol.closeSentPayload().has_value();
-    return clean ? 0 : 1;
+    return clean && !logFailed ? 0 : 1;
 }
 
 } // namespace frameline::cli
