@@ -450,6 +450,13 @@ std::pair<std::uint32_t, std::uint32_t> TimelineLayout::itemsIn(qint64 top, qint
     return {std::uint32_t(begin - m_items.begin()), std::uint32_t(last - m_items.begin())};
 }
 
+qint64 TimelineLayout::lastItemStartingBefore(qint64 y) const
+{
+    const auto after = std::partition_point(
+        m_items.begin(), m_items.end(), [y](const TimelineItem &item) { return item.y <= y; });
+    return qint64(after - m_items.begin()) - 1;
+}
+
 qint64 TimelineLayout::itemAt(qint64 y) const
 {
     const auto [first, end] = itemsIn(y, y + 1);

@@ -122,6 +122,8 @@ public:
     /// Items [first, second) are every item whose [y, bottom) meets [top, bottom), plus
     /// hidden items between them (height 0: skip them when painting).
     std::pair<std::uint32_t, std::uint32_t> itemsIn(qint64 top, qint64 bottom) const;
+    /// The last item whose top is at or above `y` (hidden ones included), or -1.
+    qint64 lastItemStartingBefore(qint64 y) const;
     /// The visible item at `y` (its event is the one to select), or -1.
     qint64 itemAt(qint64 y) const;
     /// The visible item that shows `event`: itself, or for a hidden one the item it is

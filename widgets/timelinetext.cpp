@@ -87,6 +87,10 @@ QString TimelineText::frameLabel(const Session &session, std::uint32_t index)
             parseClosePayload(framePayloadHead(session, index, 125), close);
             parts << closeText(close);
         }
+    } else if (record.length > 0 && isControlOpcode(opcode)) {
+        // Ping and pong bodies are often words; shown as text when they are UTF-8.
+        const QByteArray head = framePayloadHead(session, index, kPreviewBytes + 1);
+        parts << payloadPreview(head, true, kPreviewBytes);
     } else if (record.length > 0) {
         parts << eventPayloadPreview(session, index, kPreviewBytes);
     }
@@ -156,26 +160,29 @@ TimelineText::Label TimelineText::label(
                     : tr("✕ refused: %1").arg(handshake->failureReason));
             break;
         }
+        // The headers that make it a WebSocket handshake, the proof first: an
+        // answer's Accept (checked against the key when the check was ours to make).
         QStringList headers;
         const HttpHead &head = handshake->head;
-        for (const char *name : {"Upgrade", "Sec-WebSocket-Key", "Sec-WebSocket-Accept",
+        for (const char *name : {"Sec-WebSocket-Accept", "Upgrade", "Sec-WebSocket-Key",
                  "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"}) {
-            if (head.has(name))
-                headers << latin1(name) + QStringLiteral(": ") + latin1(head.value(name));
+            if (!head.has(name))
+                continue;
+            QString header = latin1(name) + QStringLiteral(": ") + latin1(head.value(name));
+            if (qstrcmp(name, "Sec-WebSocket-Accept") == 0 && handshake->accepted
+                && head.value(name) == handshake->expectedAccept)
+                header += QStringLiteral(" ✓");
+            headers << header;
         }
-        QString line = headers.join(QStringLiteral(" · "));
-        if (record.kind == EventKind::HandshakeResponse && handshake->accepted
-            && !handshake->expectedAccept.isEmpty())
-            line += tr("  ✓ Accept matches the key");
-        add(line);
+        add(headers.join(QStringLiteral(" · ")));
         break;
     }
     case EventKind::Frame: {
         QString text = frameLabel(session, item);
         if (placed.has(TimelineItem::CloseInitiator))
-            text += tr(" — starts the closing handshake");
+            text += tr(" — closes first");
         else if (placed.has(TimelineItem::CloseReply))
-            text += tr(" — answers the Close");
+            text += tr(" — answers");
         add(text);
         break;
     }
@@ -190,7 +197,9 @@ TimelineText::Label TimelineText::label(
         if (const auto *close = std::get_if<CloseDetail>(&detail)) {
             QString text = tr("CLOSE %1").arg(closeText(close->close));
             if (placed.has(TimelineItem::CloseInitiator))
-                text += tr(" — starts the closing handshake");
+                text += tr(" — closes first");
+            else if (placed.has(TimelineItem::CloseReply))
+                text += tr(" — answers");
             add(text);
         }
         break;
@@ -261,7 +270,7 @@ QString TimelineText::toolTip(const Session &session, const TimelineLayout &layo
         lines << tcp->info;
     const qint64 group = layout.groupFor(item);
     if (group >= 0)
-        lines << groupTitle(session, layout.group(std::uint32_t(group)));
+        lines << groupTitle(session, layout.group(std::uint32_t(group)), true);
     return lines.join(u'\n');
 }
 
@@ -299,7 +308,7 @@ QString TimelineText::laneSubtitle(const Session &session, Role side)
     return tr("peer");
 }
 
-QString TimelineText::groupTitle(const Session &session, const TimelineGroup &group)
+QString TimelineText::groupTitle(const Session &session, const TimelineGroup &group, bool withSize)
 {
     std::uint8_t opcode = session.event(group.firstItem).frameByte0 & 0x0F;
     std::uint64_t size = group.size;
@@ -311,11 +320,11 @@ QString TimelineText::groupTitle(const Session &session, const TimelineGroup &gr
     }
     const QString kind = latin1(opcodeName(opcode));
     const int frames = int(group.frameCount);
-    const int bytes = int(std::min<std::uint64_t>(size, INT_MAX));
     if (!group.complete)
         return tr("%1 message, unfinished: %n frame(s) so far", nullptr, frames).arg(kind);
-    return tr("%1 message in %n frame(s)", nullptr, frames).arg(kind)
-        + tr(", %n byte(s)", nullptr, bytes);
+    if (!withSize)
+        return tr("%1 message: %n frame(s)", nullptr, frames).arg(kind);
+    return tr("%1 message in %n frame(s), %2 bytes", nullptr, frames).arg(kind).arg(size);
 }
 
 } // namespace frameline

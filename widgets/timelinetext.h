@@ -33,8 +33,11 @@ public:
     /// "Client"/"Server" and, under it, "this app" or the address of the other end.
     static QString laneTitle(Role side);
     static QString laneSubtitle(const Session &session, Role side);
-    /// "text message · 3 frames · 13 B"
-    static QString groupTitle(const Session &session, const TimelineGroup &group);
+    /// "text message: 3 frames", or with its size "text message in 3 frames, 12 bytes".
+    static QString groupTitle(const Session &session, const TimelineGroup &group,
+                              bool withSize = false);
+    /// The time ruler's heading.
+    static QString rulerTitle() { return tr("time (s)"); }
     /// Seconds since the session started, to `decimals` places: "1.250".
     static QString seconds(std::int64_t timeNs, int decimals);
     /// A frame's one-line label: "TEXT FIN len=5 masked "Hello"".

@@ -43,8 +43,9 @@ public:
     bool sendPong(QByteArrayView payload = {});
     bool sendClose(std::optional<std::uint16_t> code = CloseCode::Normal, QByteArrayView reason = {});
     bool sendRawFrame(const FrameSpec &spec, QByteArrayView payload);
-    /// Drops the TCP connection now, without a closing handshake.
-    void abort();
+    /// Drops the TCP connection now, without a closing handshake (before it is up:
+    /// stops connecting). finished() follows.
+    virtual void abort();
 
     /// How long to wait, after the closing handshake, for the peer to close TCP before
     /// closing it ourselves (RFC 6455 §7.1.1 lets the client wait for the server).

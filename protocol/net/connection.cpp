@@ -316,6 +316,17 @@ void Connection::startWebSocket()
     attachSocket(m_tcp);
 }
 
+void Connection::abort()
+{
+    if (m_attached) {
+        Channel::abort();
+        return;
+    }
+    // Still looking up the name, connecting or negotiating TLS: stop there.
+    failBeforeOpen(ProtocolError::AbnormalClosure,
+                   tr("Stopped by the user before the connection was established."));
+}
+
 void Connection::connectFailed()
 {
     failBeforeOpen(ProtocolError::AbnormalClosure,

@@ -68,6 +68,7 @@ public:
     /// Starts connecting. Progress and failure arrive as signals and Session events;
     /// finished() is emitted exactly once, whatever happens.
     void open();
+    void abort() override;
 
 private:
     void connectTo(const QString &address);

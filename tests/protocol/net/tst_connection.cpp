@@ -68,6 +68,8 @@ private slots:
     void secureWithSelfSignedCertificate();
     void headerInjectionRefused_data();
     void headerInjectionRefused();
+    void abortAtEveryStage_data();
+    void abortAtEveryStage();
 };
 
 void TestConnection::clientClosesFirst()
@@ -309,6 +311,33 @@ void TestConnection::headerInjectionRefused()
     QVERIFY(failed.first().first().toString().contains(QLatin1String("line break")));
     QVERIFY(!server.hasPendingConnections());
     QVERIFY(detailsOf<HandshakeDetail>(client.session(), EventKind::HandshakeRequest).isEmpty());
+}
+
+void TestConnection::abortAtEveryStage_data()
+{
+    QTest::addColumn<bool>("afterRequest");
+    QTest::newRow("right after open(), before TCP is up") << false;
+    QTest::newRow("waiting for a 101 that never comes") << true;
+}
+
+void TestConnection::abortAtEveryStage()
+{
+    QFETCH(bool, afterRequest);
+    // A server that accepts TCP and never answers the opening handshake.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    ConnectionOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(silent.serverPort()));
+    Connection client(options);
+    QSignalSpy finished(&client, &Channel::finished);
+    client.open();
+    if (afterRequest)
+        QTRY_VERIFY(!detailsOf<HandshakeDetail>(client.session(), EventKind::HandshakeRequest).isEmpty());
+    client.abort();
+    QVERIFY(finished.count() == 1 || finished.wait(5000));
+    QCOMPARE(client.state(), WebSocketState::Closed);
+    QCoreApplication::processEvents();
+    QCOMPARE(finished.count(), 1);
 }
 
 void TestConnection::secureWithSelfSignedCertificate()
