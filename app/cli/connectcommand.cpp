@@ -8,6 +8,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTextStream>
 #include <QtCore/QTimer>
+#include <QtNetwork/QNetworkProxyFactory>
 
 #include <optional>
 
@@ -101,7 +102,7 @@ bool parseClose(const QString &text, std::uint16_t &code, QByteArray &reason, QS
     bool ok = false;
     const uint value = (colon < 0 ? text : text.left(colon)).toUInt(&ok);
     if (!ok || value > 65535) {
-        error = tr("--close takes CODE or CODE:REASON, e.g. 1000:bye.");
+        error = tr("--close takes CODE or CODE:REASON, e.g. 1000:bye, not '%1'.").arg(text);
         return false;
     }
     code = std::uint16_t(value);
@@ -167,6 +168,20 @@ int runConnect(const QStringList &rawArguments)
     const QCommandLineOption noPongOption(QStringLiteral("no-auto-pong"),
                                           tr("Do not answer pings (to test a server's "
                                              "keep-alive)."));
+    const QCommandLineOption pingIntervalOption(QStringLiteral("ping-interval"),
+                                                tr("Send a ping of our own every SEC seconds "
+                                                   "while the connection is open."),
+                                                QStringLiteral("SEC"));
+    const QCommandLineOption closeTimeoutOption(QStringLiteral("close-timeout"),
+                                                tr("Seconds to wait for the closing handshake and "
+                                                   "the server's TCP close before closing TCP "
+                                                   "ourselves (default 5)."),
+                                                QStringLiteral("SEC"));
+    const QCommandLineOption proxyOption(QStringLiteral("proxy"),
+                                         tr("Connect through a proxy: "
+                                            "http://[user:pass@]host:port (CONNECT), "
+                                            "socks5://[user:pass@]host:port, or system."),
+                                         QStringLiteral("URL"));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         tr("Print JSON Lines instead of text."));
     const QCommandLineOption logOption(QStringLiteral("log"),
@@ -177,7 +192,7 @@ int runConnect(const QStringList &rawArguments)
     parser.addOptions({echoOption, sendOption, sendHexOption, pingOption, closeOption,
                        headerOption, protocolOption, originOption, insecureOption, caOption,
                        certOption, keyOption, timeoutOption, lingerOption, noPongOption,
-                       jsonOption, logOption});
+                       pingIntervalOption, closeTimeoutOption, proxyOption, jsonOption, logOption});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << u'\n';
@@ -215,14 +230,35 @@ int runConnect(const QStringList &rawArguments)
     options.clientCertificateFile = parser.value(certOption);
     options.clientKeyFile = parser.value(keyOption);
     options.autoPong = !parser.isSet(noPongOption);
-    if (parser.isSet(timeoutOption)) {
+    // Seconds as given on the command line, to milliseconds; false on a mistake.
+    const auto readSeconds = [&](const QCommandLineOption &option, int &milliseconds) {
+        if (!parser.isSet(option))
+            return true;
         bool ok = false;
-        const double seconds = parser.value(timeoutOption).toDouble(&ok);
-        if (!ok || seconds <= 0) {
-            err << tr("--timeout takes a number of seconds.") << u'\n';
+        const double seconds = parser.value(option).toDouble(&ok);
+        if (!ok || !(seconds > 0) || seconds > 86400) {
+            err << tr("--%1 takes a number of seconds (more than 0, at most a day), not '%2'.")
+                       .arg(option.names().first(), parser.value(option))
+                << u'\n';
+            return false;
+        }
+        milliseconds = std::max(1, int(seconds * 1000));
+        return true;
+    };
+    int timeoutMs = options.connectTimeoutMs;
+    if (!readSeconds(timeoutOption, timeoutMs) || !readSeconds(pingIntervalOption, options.pingIntervalMs)
+        || !readSeconds(closeTimeoutOption, options.closeTimeoutMs))
+        return 2;
+    options.connectTimeoutMs = options.handshakeTimeoutMs = timeoutMs;
+    if (parser.isSet(proxyOption)) {
+        QString problem;
+        options.proxy = parseProxy(parser.value(proxyOption), problem);
+        if (!options.proxy) {
+            err << problem << u'\n';
             return 2;
         }
-        options.connectTimeoutMs = options.handshakeTimeoutMs = int(seconds * 1000);
+        if (options.proxy->type() == QNetworkProxy::DefaultProxy)
+            QNetworkProxyFactory::setUseSystemConfiguration(true);
     }
     int lingerMs = 500;
     if (parser.isSet(lingerOption))
@@ -298,7 +334,16 @@ int runConnect(const QStringList &rawArguments)
                          }
                          restartLinger();
                      });
-    QObject::connect(&connection, &Channel::pongReceived, &connection, [&] { restartLinger(); });
+    // Pongs answering the --ping actions count as activity; those answering the
+    // --ping-interval pings do not, or the quiet period would never come.
+    qsizetype awaitedPongs = std::count_if(actions.cbegin(), actions.cend(),
+                                           [](const Action &a) { return a.kind == Action::Kind::Ping; });
+    QObject::connect(&connection, &Channel::pongReceived, &connection, [&] {
+        if (awaitedPongs > 0) {
+            --awaitedPongs;
+            restartLinger();
+        }
+    });
 
     // The log is written from a timer, not from the session's append observer (that is
     // the printer's): a crash loses at most the last quarter second.

@@ -109,6 +109,51 @@ QString checkWebSocketUrl(const QUrl &url)
     return {};
 }
 
+std::optional<QNetworkProxy> parseProxy(const QString &text, QString &error)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
+        return QNetworkProxy(QNetworkProxy::NoProxy);
+    if (trimmed.compare(QLatin1String("system"), Qt::CaseInsensitive) == 0)
+        return QNetworkProxy(QNetworkProxy::DefaultProxy);
+    const QUrl url(trimmed, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    QNetworkProxy::ProxyType type = QNetworkProxy::NoProxy;
+    if (scheme == QLatin1String("http"))
+        type = QNetworkProxy::HttpProxy;
+    else if (scheme == QLatin1String("socks5") || scheme == QLatin1String("socks5h"))
+        type = QNetworkProxy::Socks5Proxy;
+    if (!url.isValid() || type == QNetworkProxy::NoProxy || url.host().isEmpty() || url.port() <= 0
+        || (!url.path().isEmpty() && url.path() != QLatin1String("/"))) {
+        error = Connection::tr("A proxy is written http://host:port, socks5://host:port (either "
+                               "with an optional user:password@), system or none; '%1' is not.")
+                    .arg(text);
+        return std::nullopt;
+    }
+    QNetworkProxy proxy(type, url.host(), quint16(url.port()), url.userName(), url.password());
+    if (type == QNetworkProxy::HttpProxy) {
+        // A WebSocket is a tunnel: CONNECT only, never a caching HTTP proxy.
+        proxy.setCapabilities(QNetworkProxy::TunnelingCapability);
+    }
+    return proxy;
+}
+
+QString describeProxy(const QNetworkProxy &proxy)
+{
+    switch (proxy.type()) {
+    case QNetworkProxy::NoProxy:
+        return Connection::tr("no proxy");
+    case QNetworkProxy::DefaultProxy:
+        return Connection::tr("the system's proxy configuration");
+    case QNetworkProxy::HttpProxy:
+        return Connection::tr("HTTP CONNECT proxy %1:%2").arg(proxy.hostName()).arg(proxy.port());
+    case QNetworkProxy::Socks5Proxy:
+        return Connection::tr("SOCKS5 proxy %1:%2").arg(proxy.hostName()).arg(proxy.port());
+    default:
+        return Connection::tr("proxy %1:%2").arg(proxy.hostName()).arg(proxy.port());
+    }
+}
+
 Connection::Connection(ConnectionOptions options, std::shared_ptr<Session> session, QObject *parent)
     : Channel(protocolOptionsFor(options), std::move(session), parent)
     , m_options(std::move(options))
@@ -179,6 +224,13 @@ void Connection::open()
     m_connectTimer.start(m_options.connectTimeoutMs);
     const QString host = m_options.url.host();
     const bool viaProxy = m_options.proxy && m_options.proxy->type() != QNetworkProxy::NoProxy;
+    if (viaProxy) {
+        // The proxy resolves the name and opens the TCP connection; what this end sees
+        // is the tunnel, so the timeline says so.
+        recorder().addNote(tr("Connecting through %1; the address and TCP events below are "
+                           "this end's connection to the proxy.")
+                            .arg(describeProxy(*m_options.proxy)));
+    }
     if (viaProxy || !QHostAddress(host).isNull()) {
         // A literal address needs no lookup; a proxy resolves the name itself.
         connectTo(host);

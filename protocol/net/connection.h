@@ -51,6 +51,13 @@ struct ConnectionOptions
 /// string when it can.
 QString checkWebSocketUrl(const QUrl &url);
 
+/// Reads a proxy given as text: `http://[user:password@]host:port` (HTTP CONNECT),
+/// `socks5://[user:password@]host:port`, `system` (the platform's configuration) or
+/// `none`. On a mistake returns nothing and says why in `error`.
+std::optional<QNetworkProxy> parseProxy(const QString &text, QString &error);
+/// "HTTP CONNECT proxy 10.0.0.1:3128", for the Session and the person reading it.
+QString describeProxy(const QNetworkProxy &proxy);
+
 /// The client side of one WebSocket connection over QTcpSocket / QSslSocket: DNS,
 /// TCP, TLS, the opening handshake, frames, the closing handshake — all recorded into
 /// its Session as they happen.
