@@ -12,7 +12,7 @@ packages=(
 )
 if [ "$want" = test ]; then
     # Google Benchmark for tests/bench; independent peers and tools for the interop tests.
-    packages+=(libbenchmark-dev python3-websockets openssl)
+    packages+=(libbenchmark-dev python3-websockets openssl tshark)
     command -v node >/dev/null 2>&1 || packages+=(nodejs)
     command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
