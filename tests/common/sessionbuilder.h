@@ -1,6 +1,6 @@
 #pragma once
 
-// Builds Sessions for the widget tests: frames from a spec (masked from the client,
+// Builds Sessions for tests (widgets, exporters): frames from a spec (masked from the client,
 // unmasked from the server, as RFC 6455 §5.1 wants, unless told otherwise), messages
 // naming their frames, and any other event, with times 1 ms apart.
 
