@@ -15,6 +15,10 @@
 namespace frameline::cli {
 namespace {
 
+/// How long to wait after the connection is gone for the kernel to show the end of
+/// the TCP teardown (TIME-WAIT or CLOSED); on loopback it takes microseconds.
+constexpr int kTeardownWaitMs = 1000;
+
 QString tr(const char *text)
 {
     return QCoreApplication::translate("ConnectCommand", text);
@@ -168,6 +172,10 @@ int runConnect(const QStringList &rawArguments)
     const QCommandLineOption noPongOption(QStringLiteral("no-auto-pong"),
                                           tr("Do not answer pings (to test a server's "
                                              "keep-alive)."));
+    const QCommandLineOption closeTcpFirstOption(QStringLiteral("close-tcp-first"),
+                                                 tr("Close TCP as soon as the closing handshake is "
+                                                    "complete instead of waiting for the server to "
+                                                    "(TIME-WAIT then lands on this side)."));
     const QCommandLineOption pingIntervalOption(QStringLiteral("ping-interval"),
                                                 tr("Send a ping of our own every SEC seconds "
                                                    "while the connection is open."),
@@ -192,7 +200,7 @@ int runConnect(const QStringList &rawArguments)
     parser.addOptions({echoOption, sendOption, sendHexOption, pingOption, closeOption,
                        headerOption, protocolOption, originOption, insecureOption, caOption,
                        certOption, keyOption, timeoutOption, lingerOption, noPongOption,
-                       pingIntervalOption, closeTimeoutOption, proxyOption, jsonOption, logOption});
+                       pingIntervalOption, closeTimeoutOption, closeTcpFirstOption, proxyOption, jsonOption, logOption});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
         err << parser.errorText() << u'\n';
@@ -230,6 +238,7 @@ int runConnect(const QStringList &rawArguments)
     options.clientCertificateFile = parser.value(certOption);
     options.clientKeyFile = parser.value(keyOption);
     options.autoPong = !parser.isSet(noPongOption);
+    options.closeTcpFirst = parser.isSet(closeTcpFirstOption);
     // Seconds as given on the command line, to milliseconds; false on a mistake.
     const auto readSeconds = [&](const QCommandLineOption &option, int &milliseconds) {
         if (!parser.isSet(option))
@@ -370,8 +379,23 @@ int runConnect(const QStringList &rawArguments)
 
     bool failed = false;
     QObject::connect(&connection, &Channel::failed, &connection, [&failed] { failed = true; });
-    QObject::connect(&connection, &Channel::finished, QCoreApplication::instance(),
-                     &QCoreApplication::quit, Qt::QueuedConnection);
+    // When the connection is gone, wait (briefly) for the TCP teardown to be seen: the
+    // last states come from the kernel after the socket has closed.
+    QTimer teardownWait;
+    teardownWait.setSingleShot(true);
+    QObject::connect(&teardownWait, &QTimer::timeout, QCoreApplication::instance(), &QCoreApplication::quit);
+    QObject::connect(&connection, &Channel::finished, &connection, [&] {
+        TcpTeardownTracker *teardown = connection.teardown();
+        if (!teardown || teardown->isSettled()) {
+            QMetaObject::invokeMethod(QCoreApplication::instance(), &QCoreApplication::quit, Qt::QueuedConnection);
+            return;
+        }
+        QObject::connect(teardown, &TcpTeardownTracker::settled, QCoreApplication::instance(),
+                         &QCoreApplication::quit, Qt::QueuedConnection);
+        QObject::connect(teardown, &QObject::destroyed, QCoreApplication::instance(), &QCoreApplication::quit,
+                         Qt::QueuedConnection);
+        teardownWait.start(kTeardownWaitMs);
+    });
     connection.open();
     if (journal) {
         writeLog(false); // the header, with the session's URL and start time

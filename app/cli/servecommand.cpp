@@ -79,6 +79,10 @@ int runServe(const QStringList &arguments)
                                              tr("Code and reason for --close-after "
                                                 "(default 1000)."),
                                              QStringLiteral("CODE[:REASON]"));
+    const QCommandLineOption clientFirstOption(QStringLiteral("client-closes-tcp-first"),
+                                               tr("After the closing handshake, wait for the client "
+                                                  "to close TCP first (TIME-WAIT then lands on the "
+                                                  "client; RFC 6455 asks the server to close first)."));
     const QCommandLineOption delayOption(QStringLiteral("delay"),
                                          tr("Delay every echo by this many milliseconds."),
                                          QStringLiteral("MS"));
@@ -92,7 +96,7 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         tr("Print JSON Lines instead of text."));
     parser.addOptions({hostOption, portOption, tlsOption, certOption, keyOption, protocolOption,
-                       closeAfterOption, closeWithOption, delayOption, noEchoOption,
+                       closeAfterOption, closeWithOption, delayOption, clientFirstOption, noEchoOption,
                        verboseOption, quietOption, jsonOption});
     QTextStream err(stderr);
     if (!parser.parse(arguments)) {
@@ -130,6 +134,7 @@ int runServe(const QStringList &arguments)
         options.subprotocols.append(protocol.toLatin1());
     options.echo = !parser.isSet(noEchoOption);
     options.echoDelayMs = parser.value(delayOption).toInt();
+    options.clientClosesTcpFirst = parser.isSet(clientFirstOption);
     options.closeAfterMessages = parser.value(closeAfterOption).toInt();
     if (parser.isSet(closeWithOption)) {
         const QString text = parser.value(closeWithOption);

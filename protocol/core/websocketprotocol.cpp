@@ -291,8 +291,9 @@ void WebSocketProtocol::handleMessageOutcome(
         // RFC 6455 §5.5.1: answer with a Close, echoing the status code received; this
         // also asks the server to close TCP, the handshake now being complete.
         sendClose(m_closeReceived->code, m_closeReceived->reason);
-    } else if (role() == Role::Server) {
-        // RFC 6455 §7.1.1: the closing handshake is complete; the server closes TCP first.
+    } else if (closesTcpFirst()) {
+        // RFC 6455 §7.1.1: the closing handshake is complete; the server closes TCP first
+        // (or the client, when told to).
         m_closeTransport = true;
     }
 }
@@ -468,8 +469,9 @@ bool WebSocketProtocol::sendClose(std::optional<std::uint16_t> code, QByteArrayV
     m_closeSent = close;
     m_observer->closeSent(close);
     setState(WebSocketState::Closing);
-    // RFC 6455 §7.1.1: with Close sent and received, the server closes TCP first.
-    if (m_closeReceived && role() == Role::Server)
+    // RFC 6455 §7.1.1: with Close sent and received, the server closes TCP first (or the
+    // client, when told to).
+    if (m_closeReceived && closesTcpFirst())
         m_closeTransport = true;
     return true;
 }

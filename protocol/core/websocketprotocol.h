@@ -19,9 +19,15 @@ enum class WebSocketState : std::uint8_t { Connecting, Open, Closing, Closed };
 
 QByteArray stateName(WebSocketState state); ///< "CONNECTING", "OPEN", …
 
+/// Which end closes TCP first once the closing handshake is complete. RFC 6455 §7.1.1
+/// wants the server to, so that TIME-WAIT lands on the server; the other order is
+/// there to compare the two teardowns.
+enum class TcpCloseOrder : std::uint8_t { ServerFirst, ClientFirst };
+
 struct ProtocolOptions
 {
     Role role = Role::Client;
+    TcpCloseOrder tcpCloseOrder = TcpCloseOrder::ServerFirst;
     DecoderLimits decoder;
     AssemblerLimits assembler;
     HttpLimits http;
@@ -102,6 +108,11 @@ public:
     Q_DISABLE_COPY_MOVE(WebSocketProtocol)
 
     Role role() const { return m_options.role; }
+    /// This end closes TCP as soon as the closing handshake is complete.
+    bool closesTcpFirst() const
+    {
+        return role() == (m_options.tcpCloseOrder == TcpCloseOrder::ServerFirst ? Role::Server : Role::Client);
+    }
     WebSocketState state() const { return m_state; }
 
     /// Client role: queue the opening handshake request (state stays CONNECTING).

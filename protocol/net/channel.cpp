@@ -1,5 +1,7 @@
 #include "channel.h"
 
+#include "tcpteardown.h"
+
 #include "sessionrecorder.h"
 
 #include <QtCore/QMetaMethod>
@@ -53,10 +55,17 @@ public:
     void closeReceived(const ClosePayload &close) override
     {
         recorder().closeReceived(close);
+        if (m_channel.m_teardown)
+            m_channel.m_teardown->startClosing();
         Q_EMIT m_channel.closeFrameReceived(close.code.value_or(CloseCode::NoStatusReceived),
                                             QString::fromUtf8(close.reason));
     }
-    void closeSent(const ClosePayload &close) override { recorder().closeSent(close); }
+    void closeSent(const ClosePayload &close) override
+    {
+        recorder().closeSent(close);
+        if (m_channel.m_teardown)
+            m_channel.m_teardown->startClosing();
+    }
     void stateChanged(WebSocketState from, WebSocketState to) override
     {
         recorder().stateChanged(from, to);
@@ -93,6 +102,9 @@ Channel::~Channel()
 {
     if (m_socket)
         m_socket->disconnect(this);
+    // The tracker goes on by the connection's addresses, then deletes itself.
+    if (m_teardown)
+        m_teardown->detach();
 }
 
 void Channel::startClock()
@@ -104,6 +116,9 @@ void Channel::attachSocket(QAbstractSocket *socket)
 {
     m_socket = socket;
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    QElapsedTimer clock = m_clock;
+    m_teardown = new TcpTeardownTracker(m_session, role(), [clock] { return clock.nsecsElapsed(); });
+    m_teardown->attach(socket->socketDescriptor());
     connect(socket, &QAbstractSocket::readyRead, this, &Channel::readSocket);
     connect(socket, &QAbstractSocket::disconnected, this, &Channel::socketDisconnected);
     connect(socket, &QAbstractSocket::bytesWritten, this, &Channel::halfCloseWhenWritten);
@@ -181,6 +196,8 @@ void Channel::halfCloseWhenWritten()
         return;
     }
 #endif
+    if (m_teardown)
+        m_teardown->startClosing();
     // The peer should answer our FIN with its own; if it never does, stop waiting.
     m_closeTimer.start(m_closeTimeoutMs);
 }
@@ -210,6 +227,8 @@ void Channel::socketDisconnected()
         return;
     m_finished = true;
     m_closeTimer.stop();
+    if (m_teardown)
+        m_teardown->detach();
     if (m_protocol.state() != WebSocketState::Closed)
         m_protocol.receiveEof();
     handleFinished();

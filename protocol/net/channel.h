@@ -1,6 +1,7 @@
 #pragma once
 
 #include "session.h"
+#include "tcpteardown.h"
 #include "websocketprotocol.h"
 
 #include <QtCore/QElapsedTimer>
@@ -52,6 +53,9 @@ public:
     void setCloseTimeout(int milliseconds) { m_closeTimeoutMs = milliseconds; }
     /// Nanoseconds since the session started (the Session's time base).
     std::int64_t now() const { return m_clock.nsecsElapsed(); }
+    /// Follows this end's TCP states into the Session; it outlives the channel until
+    /// the connection has left the kernel. Null before a socket is attached.
+    TcpTeardownTracker *teardown() const { return m_teardown; }
 
 Q_SIGNALS:
     void stateChanged(frameline::WebSocketState state);
@@ -99,6 +103,7 @@ private:
     std::unique_ptr<Observer> m_observer;
     WebSocketProtocol m_protocol;
     QPointer<QAbstractSocket> m_socket;
+    QPointer<TcpTeardownTracker> m_teardown;
     QElapsedTimer m_clock;
     QTimer m_closeTimer;
     int m_closeTimeoutMs = 5000;

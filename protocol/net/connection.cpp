@@ -52,6 +52,7 @@ ProtocolOptions protocolOptionsFor(const ConnectionOptions &options)
 {
     ProtocolOptions protocol;
     protocol.role = Role::Client;
+    protocol.tcpCloseOrder = options.closeTcpFirst ? TcpCloseOrder::ClientFirst : TcpCloseOrder::ServerFirst;
     protocol.decoder = options.decoderLimits;
     protocol.assembler = options.assemblerLimits;
     protocol.autoPong = options.autoPong;

@@ -39,6 +39,9 @@ struct ConnectionOptions
     int handshakeTimeoutMs = 10000;
     int closeTimeoutMs = 5000;
     int pingIntervalMs = 0; ///< 0: no pings of our own
+    /// Close TCP as soon as the closing handshake is complete instead of waiting for
+    /// the server to (RFC 6455 §7.1.1's order): TIME-WAIT then lands on this side.
+    bool closeTcpFirst = false;
     bool autoPong = true;
     DecoderLimits decoderLimits;
     AssemblerLimits assemblerLimits;

@@ -17,6 +17,7 @@ ProtocolOptions protocolOptionsFor(const ServerOptions &options)
 {
     ProtocolOptions protocol;
     protocol.role = Role::Server;
+    protocol.tcpCloseOrder = options.clientClosesTcpFirst ? TcpCloseOrder::ClientFirst : TcpCloseOrder::ServerFirst;
     protocol.decoder = options.decoderLimits;
     protocol.assembler = options.assemblerLimits;
     protocol.autoPong = options.autoPong;

@@ -32,6 +32,9 @@ struct ServerOptions
     QByteArray closeReason;
     bool autoPong = true;
     int closeTimeoutMs = 5000;
+    /// After the closing handshake, wait for the client to close TCP first (instead of
+    /// RFC 6455 §7.1.1's order): TIME-WAIT then lands on the client.
+    bool clientClosesTcpFirst = false;
     DecoderLimits decoderLimits;
     AssemblerLimits assemblerLimits;
     /// Keep each connection's Session after it finishes (the GUI shows them).
@@ -76,6 +79,8 @@ public:
     /// ws://127.0.0.1:PORT/ (or wss://), with the address the server listens on.
     QUrl url() const;
     const ServerOptions &options() const { return m_options; }
+    /// Which end closes TCP first, for connections accepted from now on.
+    void setClientClosesTcpFirst(bool clientFirst) { m_options.clientClosesTcpFirst = clientFirst; }
     /// The certificate used for wss (made on first use when none was given).
     QSslCertificate certificate() const { return m_certificate; }
 

@@ -56,6 +56,8 @@ private slots:
     void wholeLifecycleInText();
     void wholeLifecycleInJson();
     void pingsOfOurOwn();
+    void tcpTeardownInJson_data();
+    void tcpTeardownInJson();
     void usageErrors_data();
     void usageErrors();
     void refusedConnectionFails();
@@ -148,6 +150,58 @@ void TestCliConnect::pingsOfOurOwn()
     };
     QVERIFY2(count({QStringLiteral("C→S"), QStringLiteral("frame"), QStringLiteral("ping")}) >= 2, qPrintable(run.out));
     QVERIFY2(count({QStringLiteral("S→C"), QStringLiteral("frame"), QStringLiteral("pong")}) >= 2, qPrintable(run.out));
+}
+
+void TestCliConnect::tcpTeardownInJson_data()
+{
+    QTest::addColumn<bool>("clientFirst");
+    QTest::newRow("server closes TCP first") << false;
+    QTest::newRow("client closes TCP first") << true;
+}
+
+void TestCliConnect::tcpTeardownInJson()
+{
+    QFETCH(bool, clientFirst);
+    QString url = m_url;
+    QProcess waitingServer;
+    if (clientFirst) {
+        // A server that waits for the client to close TCP.
+        waitingServer.start(QStringLiteral(FRAMELINE_CLI_PATH),
+            {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--quiet"),
+                QStringLiteral("--client-closes-tcp-first")});
+        QVERIFY(waitingServer.waitForStarted(10000));
+        QElapsedTimer waited;
+        waited.start();
+        while (!waitingServer.canReadLine() && waited.elapsed() < 10000)
+            waitingServer.waitForReadyRead(1000);
+        url = QString::fromUtf8(waitingServer.readLine().trimmed());
+    }
+    QStringList arguments {QStringLiteral("connect"), url, QStringLiteral("--json"), QStringLiteral("--close"),
+        QStringLiteral("1000")};
+    if (clientFirst)
+        arguments << QStringLiteral("--close-tcp-first");
+    const Run run = runCli(arguments);
+    waitingServer.kill();
+    waitingServer.waitForFinished();
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
+    QStringList ours;
+    QStringList theirs;
+    for (const QString &line : run.out.split(u'\n', Qt::SkipEmptyParts)) {
+        const QJsonObject event = QJsonDocument::fromJson(line.toUtf8()).object();
+        if (event.value(QStringLiteral("kind")).toString() != QLatin1String("tcp-state"))
+            continue;
+        const QString step = event.value(QStringLiteral("state")).toString() + u'/'
+            + event.value(QStringLiteral("observation")).toString();
+        (event.value(QStringLiteral("side")).toString() == QLatin1String("client") ? ours : theirs) << step;
+    }
+    QVERIFY2(!ours.isEmpty(), qPrintable(run.out));
+    QCOMPARE(ours.first(), QStringLiteral("ESTABLISHED/observed"));
+    // The client's own end is observed to its last state; the server's only inferred.
+    QCOMPARE(ours.last(), clientFirst ? QStringLiteral("TIME-WAIT/observed") : QStringLiteral("CLOSED/observed"));
+    for (const QString &step : std::as_const(theirs))
+        QVERIFY2(step.endsWith(QLatin1String("/inferred")), qPrintable(step));
+    QVERIFY2(theirs.contains(clientFirst ? QStringLiteral("CLOSE-WAIT/inferred") : QStringLiteral("FIN-WAIT-2/inferred")),
+             qPrintable(theirs.join(u' ')));
 }
 
 void TestCliConnect::usageErrors_data()
