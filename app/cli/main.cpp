@@ -3,6 +3,7 @@
 
 #include "connectcommand.h"
 #include "decodecommand.h"
+#include "exportcommand.h"
 #include "servecommand.h"
 
 #include <QtCore/QCommandLineParser>
@@ -27,6 +28,8 @@ const Command kCommands[] = {
      &frameline::cli::runServe},
     {"decode", QT_TRANSLATE_NOOP("Cli", "Decode a byte stream of WebSocket frames as one role receives it."),
      &frameline::cli::runDecode},
+    {"export", QT_TRANSLATE_NOOP("Cli", "Write a session file as jsonl, HAR, pcapng, Mermaid or Markdown."),
+     &frameline::cli::runExport},
 };
 
 QString commandList()

@@ -16,12 +16,20 @@ bool LocalServer::start(bool tls, QString *error)
     stop();
     ServerOptions options;
     options.tls = tls;
+    options.clientClosesTcpFirst = m_clientClosesTcpFirst;
     auto server = std::make_unique<Server>(options);
     if (!server->listen(error))
         return false;
     m_server = std::move(server);
     Q_EMIT runningChanged(true);
     return true;
+}
+
+void LocalServer::setClientClosesTcpFirst(bool clientFirst)
+{
+    m_clientClosesTcpFirst = clientFirst;
+    if (m_server)
+        m_server->setClientClosesTcpFirst(clientFirst);
 }
 
 void LocalServer::stop()

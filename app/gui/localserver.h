@@ -27,12 +27,17 @@ public:
     /// The wss certificate, so the window's own client can trust it.
     QSslCertificate certificate() const;
     Server *server() const { return m_server.get(); }
+    /// After the closing handshake, wait for the client to close TCP first (TIME-WAIT
+    /// then lands on the client) instead of closing first as RFC 6455 §7.1.1 asks.
+    void setClientClosesTcpFirst(bool clientFirst);
+    bool clientClosesTcpFirst() const { return m_clientClosesTcpFirst; }
 
 Q_SIGNALS:
     void runningChanged(bool running);
 
 private:
     std::unique_ptr<Server> m_server;
+    bool m_clientClosesTcpFirst = false;
 };
 
 } // namespace frameline

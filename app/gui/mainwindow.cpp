@@ -3,6 +3,8 @@
 #include "appsettings.h"
 #include "composer.h"
 #include "connectionbar.h"
+#include "livejournal.h"
+#include "theme.h"
 #include "frameinspector.h"
 #include "frametableview.h"
 #include "localserver.h"
@@ -10,10 +12,15 @@
 #include "sessionstatus.h"
 #include "timelineview.h"
 
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QTimer>
 #include <QtGui/QAction>
+#include <QtGui/QActionGroup>
 #include <QtGui/QCloseEvent>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QDockWidget>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QStatusBar>
@@ -22,15 +29,25 @@
 namespace frameline {
 
 namespace {
-constexpr int kStatusMessageMs = 10000;
+
+QIcon icon(const char *name)
+{
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
 }
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
 {
     setWindowTitle(tr("Frameline"));
+    setWindowIcon(icon("frameline"));
+    setAcceptDrops(true);
     m_document = new SessionDocument(this);
     m_localServer = new LocalServer(this);
+    m_journal = new LiveJournal(this);
+    m_loader = new SessionLoader(this);
+    connect(m_loader, &SessionLoader::finished, this, &MainWindow::loadFinished);
 
     m_bar = new ConnectionBar(this);
     auto *barToolBar = new QToolBar(tr("Connection"), this);
@@ -49,6 +66,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     createDocks();
     createMenus();
+    createToolBar();
     wireComposer();
 
     connect(m_bar, &ConnectionBar::connectRequested, this, &MainWindow::connectToServer);
@@ -60,6 +78,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_bar, &ConnectionBar::localServerToggled, this, &MainWindow::localServerToggled);
 
     AppSettings settings;
+    applyTheme(themeFromName(settings.theme()));
     const QStringList history = settings.urlHistory();
     m_bar->setUrlHistory(history);
     if (history.isEmpty()) {
@@ -76,6 +95,7 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    m_journal->finish();
     // The document observes the connection's session; detach before either goes.
     m_document->setSession({});
 }
@@ -118,17 +138,56 @@ void MainWindow::arrangeDocks()
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(icon("open"), tr("&Open…"), this, &MainWindow::openInteractive);
+    open->setShortcut(QKeySequence::Open);
+    open->setObjectName(QStringLiteral("openAction"));
+    open->setToolTip(tr("Open a saved session or a HAR file from a browser (or drop it on the window)"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    QAction *save = file->addAction(icon("save"), tr("&Save"), this, [this] { saveInteractive(false); });
+    save->setShortcut(QKeySequence::Save);
+    save->setObjectName(QStringLiteral("saveAction"));
+    QAction *saveAs = file->addAction(tr("Save &As…"), this, [this] { saveInteractive(true); });
+    saveAs->setShortcut(QKeySequence::SaveAs);
+    QAction *exportAction = file->addAction(icon("export"), tr("&Export…"), this, &MainWindow::exportInteractive);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction->setObjectName(QStringLiteral("exportAction"));
+    exportAction->setToolTip(tr("Write the session as HAR, pcapng, Mermaid, Markdown, or the timeline as an image"));
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *findAction = edit->addAction(icon("find"), tr("&Find Frames…"), this, &MainWindow::find);
+    findAction->setShortcut(QKeySequence::Find);
+    findAction->setObjectName(QStringLiteral("findAction"));
+
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
+    m_bar->connectAction()->setIcon(icon("connect"));
     connection->addAction(m_bar->connectAction());
-    QAction *abort = connection->addAction(tr("&Drop TCP now"), this, [this] {
+    QAction *close = connection->addAction(icon("close-handshake"), tr("&Close with Code…"), this,
+                                           &MainWindow::prepareClose);
+    close->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    close->setObjectName(QStringLiteral("closeAction"));
+    close->setToolTip(tr("Choose the close code and reason in the composer, then send the Close frame"));
+    QAction *abort = connection->addAction(icon("disconnect"), tr("&Drop TCP now"), this, [this] {
         if (m_connection)
             m_connection->abort();
     });
     abort->setToolTip(tr("Close the TCP connection without a closing handshake"));
-    QAction *send = connection->addAction(tr("&Send"), m_composer, &Composer::send);
+    connection->addSeparator();
+    QAction *clientFirst = connection->addAction(tr("Client closes &TCP first"));
+    clientFirst->setObjectName(QStringLiteral("clientClosesTcpFirstAction"));
+    clientFirst->setCheckable(true);
+    clientFirst->setToolTip(tr("After the closing handshake the client closes TCP first, and the local "
+                               "server waits for it: TIME-WAIT lands on the client. RFC 6455 §7.1.1 "
+                               "asks the server to close first; compare the two teardowns."));
+    connect(clientFirst, &QAction::toggled, this, [this](bool on) {
+        m_clientClosesTcpFirst = on;
+        m_localServer->setClientClosesTcpFirst(on);
+    });
+    QAction *send = connection->addAction(icon("send"), tr("&Send"), m_composer, &Composer::send);
     send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     send->setShortcutContext(Qt::ApplicationShortcut);
 
@@ -136,10 +195,28 @@ void MainWindow::createMenus()
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
-    QAction *zoomIn = view->addAction(tr("Zoom &in"), m_timeline, &TimelineView::zoomIn);
+    QAction *zoomIn = view->addAction(icon("zoom-in"), tr("Zoom &in"), m_timeline, &TimelineView::zoomIn);
     zoomIn->setShortcut(QKeySequence::ZoomIn);
-    QAction *zoomOut = view->addAction(tr("Zoom &out"), m_timeline, &TimelineView::zoomOut);
+    zoomIn->setObjectName(QStringLiteral("zoomInAction"));
+    QAction *zoomOut = view->addAction(icon("zoom-out"), tr("Zoom &out"), m_timeline, &TimelineView::zoomOut);
     zoomOut->setShortcut(QKeySequence::ZoomOut);
+    zoomOut->setObjectName(QStringLiteral("zoomOutAction"));
+    view->addSeparator();
+    QMenu *themeMenu = view->addMenu(tr("&Colours"));
+    auto *themes = new QActionGroup(this);
+    const QString current = AppSettings().theme();
+    for (const auto &[theme, title] : {std::pair {Theme::System, tr("Follow the &system")},
+                                       std::pair {Theme::Light, tr("&Light")}, std::pair {Theme::Dark, tr("&Dark")}}) {
+        QAction *action = themeMenu->addAction(title);
+        action->setCheckable(true);
+        action->setObjectName(QStringLiteral("theme-%1").arg(themeName(theme)));
+        action->setChecked(themeName(theme) == current);
+        themes->addAction(action);
+        connect(action, &QAction::triggered, this, [theme] {
+            applyTheme(theme);
+            AppSettings().setTheme(themeName(theme));
+        });
+    }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Frameline"), this, [this] {
@@ -148,6 +225,23 @@ void MainWindow::createMenus()
                               "connection, from the TCP connect to the TCP teardown.")
                                .arg(QStringLiteral(FRAMELINE_VERSION)));
     });
+}
+
+void MainWindow::createToolBar()
+{
+    auto *tools = new QToolBar(tr("File and view"), this);
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    for (const char *name : {"openAction", "saveAction", "exportAction", "", "closeAction", "findAction", "",
+                             "zoomInAction", "zoomOutAction"}) {
+        if (!*name) {
+            tools->addSeparator();
+            continue;
+        }
+        if (QAction *action = findChild<QAction *>(QLatin1String(name)))
+            tools->addAction(action);
+    }
+    // In the connection bar's row, before it: the window's whole top is one strip.
+    insertToolBar(findChild<QToolBar *>(QStringLiteral("connectionToolBar")), tools);
 }
 
 void MainWindow::wireComposer()
@@ -221,12 +315,18 @@ bool MainWindow::connectToServer()
 {
     if (m_connection && m_connection->state() != WebSocketState::Closed)
         return false;
+    if (m_loader->isRunning())
+        return false;
+    // No question before a new connection: the previous live session is in its
+    // journal, and the status bar says where; a session from a file is in its file.
+    const QString previousJournal = hasUnsavedSession() ? m_journal->path() : QString();
     ConnectionOptions options;
     QString error;
     if (!m_bar->connectionOptions(options, &error)) {
         showProblem(error);
         return false;
     }
+    options.closeTcpFirst = m_clientClosesTcpFirst;
     const bool local = m_localServer->isRunning() && options.url.port() == m_localServer->url().port()
         && options.url.host() == m_localServer->url().host();
     // The window's own local server uses a certificate it made itself: trust exactly that one.
@@ -240,6 +340,13 @@ bool MainWindow::connectToServer()
     auto session = std::make_shared<Session>();
     m_connection = new Connection(options, session, this);
     m_document->setSession(session);
+    m_sessionPath.clear();
+    m_savedEvents = 0;
+    if (!m_journal->start(session))
+        showProblem(m_journal->errorString());
+    else if (!previousJournal.isEmpty())
+        statusBar()->showMessage(tr("The previous session is kept in %1").arg(QDir::toNativeSeparators(previousJournal)),
+                                 kStatusMessageMs);
     connect(m_connection, &Channel::stateChanged, this, &MainWindow::connectionStateChanged);
     connect(m_connection, &Channel::failed, this, &MainWindow::showProblem);
     connect(m_connection, &Channel::finished, this, &MainWindow::connectionDone);
@@ -250,7 +357,7 @@ bool MainWindow::connectToServer()
         settings.rememberUrl(options.url.toString());
         m_bar->setUrlHistory(settings.urlHistory());
     }
-    setWindowTitle(tr("%1 — Frameline").arg(options.url.toString()));
+    updateTitle();
     m_connection->open();
     return true;
 }
@@ -288,9 +395,33 @@ void MainWindow::connectionStateChanged(WebSocketState state)
 
 void MainWindow::connectionDone()
 {
+    // The journal ends once the TCP teardown has been seen (the kernel reports its last
+    // states after the socket is gone), or now when there is nothing more to see.
+    TcpTeardownTracker *teardown = m_connection ? m_connection->teardown() : nullptr;
+    if (teardown && !teardown->isSettled()) {
+        const std::shared_ptr<Session> session = m_document->sharedSession();
+        const auto finishJournal = [this, session] {
+            if (m_document->sharedSession() == session)
+                m_journal->finish();
+        };
+        connect(teardown, &TcpTeardownTracker::settled, this, finishJournal);
+        connect(teardown, &QObject::destroyed, this, finishJournal);
+    } else {
+        m_journal->finish();
+    }
     m_composer->setSendingEnabled(false);
     m_bar->setConnectionActive(false);
     Q_EMIT connectionFinished();
+}
+
+void MainWindow::warn(const QString &title, const QString &text)
+{
+    // Window-modal but not blocking: the session view stays live behind it, and the
+    // message stays up until read.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("warning"));
+    box->open();
 }
 
 void MainWindow::showProblem(const QString &problem)
@@ -301,10 +432,36 @@ void MainWindow::showProblem(const QString &problem)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!settleUnsaved()) {
+        event->ignore();
+        return;
+    }
+    if (m_loader->isRunning())
+        m_loader->cancel();
     AppSettings settings;
     settings.setWindowGeometry(saveGeometry());
     settings.setWindowState(saveState());
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::find()
+{
+    if (QDockWidget *frames = findChild<QDockWidget *>(QStringLiteral("framesDock"))) {
+        frames->show();
+        frames->raise();
+    }
+    m_frames->filterEdit()->setFocus(Qt::ShortcutFocusReason);
+    m_frames->filterEdit()->selectAll();
+}
+
+void MainWindow::prepareClose()
+{
+    if (QDockWidget *dock = findChild<QDockWidget *>(QStringLiteral("composerDock"))) {
+        dock->show();
+        dock->raise();
+    }
+    m_composer->setKind(Composer::Kind::Close);
+    m_composer->setFocus(Qt::ShortcutFocusReason);
 }
 
 } // namespace frameline

@@ -21,8 +21,9 @@ struct PcapngOptions
     QString clientAddress;
     QString serverAddress;
     std::uint16_t clientPort = 0;
-    /// A session that used wss:// holds decrypted bytes; Wireshark decodes the usual
-    /// TLS ports (443, …) as TLS, so a port it maps to HTTP (80) saves a "Decode As…".
+    /// A wss:// session is written as its decrypted plaintext on its real port (443, …);
+    /// another port here (80) spares a reader Wireshark's warning about plain HTTP on
+    /// an encrypted port.
     std::uint16_t serverPort = 0;
 };
 
@@ -33,13 +34,13 @@ struct PcapngOptions
 ///
 /// The headers are made up around the real bytes: a three-way handshake when the
 /// connection was made, segments of at most 65,495 bytes with consistent sequence and
-/// acknowledgement numbers, an ACK from the receiver after each write, FIN segments
+/// acknowledgement numbers, every write acknowledged by the receiver, FIN segments
 /// only where the session's TCP states show them, timestamps from the session's clock
 /// in nanoseconds. A frame cut short by the capture limit keeps its place in the
 /// sequence space, its segments captured only in part (as with a snap length).
 ///
 /// Returns false on a write error or bad options, with a sentence in `*error`.
 bool writePcapng(const Session &session, QIODevice &device, QString *error = nullptr,
-                 const PcapngOptions &options = {});
+    const PcapngOptions &options = {});
 
 } // namespace frameline

@@ -62,7 +62,7 @@ QString describeSample(const TcpSample &sample)
     QStringList parts;
     if (sample.rttMicroseconds)
         parts << tr("rtt %1 µs").arg(*sample.rttMicroseconds);
-    if (sample.retransmits)
+    if (sample.retransmits && *sample.retransmits > 0)
         parts << tr("%n retransmitted segment(s)", int(*sample.retransmits));
     if (sample.unackedSegments && *sample.unackedSegments > 0)
         parts << tr("%n segment(s) in flight", int(*sample.unackedSegments));

@@ -1,0 +1,253 @@
+#include "mermaid.h"
+
+#include "eventformat.h"
+#include "exportlabels.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QHash>
+#include <QtCore/QUrl>
+
+namespace frameline {
+
+namespace {
+
+QString tr(const char *text, int n = -1)
+{
+    return QCoreApplication::translate("Mermaid", text, nullptr, n);
+}
+
+constexpr int kMaxLabel = 120;
+
+QString label(const QString &text)
+{
+    QString escaped = mermaidEscape(text.size() > kMaxLabel ? text.left(kMaxLabel - 1) + u'…' : text);
+    return escaped.isEmpty() ? QStringLiteral(" ") : escaped;
+}
+
+/// A multi-frame message: where its box opens and closes, and what it says.
+struct Group
+{
+    std::uint32_t last = 0;
+    QString title;
+};
+
+/// The multi-frame messages by their first frame.
+QHash<std::uint32_t, Group> groupsOf(const Session &session)
+{
+    QHash<std::uint32_t, Group> groups;
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+        const EventRecord &record = session.event(i);
+        if (record.kind != EventKind::Message)
+            continue;
+        const auto &message = std::get<MessageDetail>(session.detail(i));
+        if (message.frameCount < 2)
+            continue;
+        // The last data frame of the message, in its direction (control frames may
+        // be interleaved, RFC 6455 §5.4).
+        std::uint32_t counted = 0;
+        std::uint32_t last = message.firstFrameEvent;
+        for (std::uint32_t f = message.firstFrameEvent; f < i && counted < message.frameCount; ++f) {
+            const EventRecord &frame = session.event(f);
+            if (frame.kind == EventKind::Frame && frame.direction == record.direction
+                && !session.frameHeader(f).isControl()) {
+                last = f;
+                ++counted;
+            }
+        }
+        const QString kind = message.opcode == std::uint8_t(Opcode::Text) ? tr("text message") : tr("binary message");
+        groups.insert(message.firstFrameEvent,
+                      {last, tr("%1 in %n frames, %2 bytes", int(message.frameCount)).arg(kind).arg(message.size)});
+    }
+    return groups;
+}
+
+QString participantTitle(const Session &session, Role role)
+{
+    const SessionInfo &info = session.info();
+    if (role == info.localRole)
+        return tr("%1 (this app)").arg(ExportLabels::side(role));
+    if (role == Role::Server && !info.url.isEmpty()) {
+        const QUrl url(info.url);
+        return tr("Server %1").arg(url.authority());
+    }
+    return ExportLabels::side(role);
+}
+
+} // namespace
+
+QString mermaidEscape(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        switch (c.unicode()) {
+        case u'#':
+            out += QStringLiteral("#35;");
+            break;
+        case u';':
+            out += QStringLiteral("#59;");
+            break;
+        case u'%':
+            out += QStringLiteral("#37;");
+            break;
+        case u'<':
+            out += QStringLiteral("#60;");
+            break;
+        case u'>':
+            out += QStringLiteral("#62;");
+            break;
+        case u'\r':
+        case u'\n':
+        case u'\t':
+        case u'\v':
+        case u'\f':
+            out += u' ';
+            break;
+        default:
+            // Other control characters would not print; a visible stand-in does.
+            out += c.category() == QChar::Other_Control ? QChar(u'·') : c;
+        }
+    }
+    return out;
+}
+
+QByteArray mermaidSequenceDiagram(const Session &session, const MermaidOptions &options)
+{
+    QStringList lines {QStringLiteral("sequenceDiagram")};
+    const auto add = [&lines](const QString &line) { lines.append(QStringLiteral("    ") + line); };
+    add(QStringLiteral("participant C as %1").arg(label(participantTitle(session, Role::Client))));
+    add(QStringLiteral("participant S as %1").arg(label(participantTitle(session, Role::Server))));
+
+    const QHash<std::uint32_t, Group> groups = groupsOf(session);
+    std::optional<std::uint32_t> openGroupEnd;
+    int drawnFrames = 0;
+    bool skipNoted = false;
+    // How many arrows the limit will leave out, said once where they start.
+    int drawable = 0;
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+        const EventRecord &record = session.event(i);
+        if ((record.kind == EventKind::Frame && session.frameHeader(i).opcode != std::uint8_t(Opcode::Close))
+            || (record.kind == EventKind::Message && std::get<MessageDetail>(session.detail(i)).frameCount == 0))
+            ++drawable;
+    }
+    const auto skip = [&] {
+        if (skipNoted)
+            return;
+        skipNoted = true;
+        if (openGroupEnd) {
+            add(QStringLiteral("end"));
+            openGroupEnd.reset();
+        }
+        add(QStringLiteral("Note over C,S: %1")
+                .arg(label(tr("… %n more frames not drawn", drawable - options.maxFrames))));
+    };
+    const Role local = session.info().localRole;
+    const QString localLane = local == Role::Client ? QStringLiteral("C") : QStringLiteral("S");
+
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+        const EventRecord &record = session.event(i);
+        const QString arrowFrom = record.direction == Direction::ServerToClient ? QStringLiteral("S") : QStringLiteral("C");
+        const QString arrowTo = record.direction == Direction::ServerToClient ? QStringLiteral("C") : QStringLiteral("S");
+        switch (record.kind) {
+        case EventKind::DnsResolved: {
+            const auto &dns = std::get<DnsDetail>(session.detail(i));
+            add(QStringLiteral("Note over C: %1").arg(label(tr("DNS: %1 is %2").arg(dns.host, dns.addresses.join(QStringLiteral(", "))))));
+            break;
+        }
+        case EventKind::TcpConnected: {
+            const auto &tcp = std::get<TcpDetail>(session.detail(i));
+            add(QStringLiteral("Note over C,S: %1").arg(label(tr("TCP connected (SYN, SYN-ACK, ACK) %1:%2 to %3:%4")
+                                                                  .arg(tcp.localAddress).arg(tcp.localPort)
+                                                                  .arg(tcp.peerAddress).arg(tcp.peerPort))));
+            break;
+        }
+        case EventKind::TlsEstablished: {
+            const auto &tls = std::get<TlsDetail>(session.detail(i));
+            add(QStringLiteral("Note over C,S: %1").arg(label(tr("TLS established: %1, %2").arg(tls.protocol, tls.cipher))));
+            break;
+        }
+        case EventKind::HandshakeRequest:
+        case EventKind::HandshakeResponse:
+            add(QStringLiteral("%1->>%2: %3").arg(arrowFrom, arrowTo, label(ExportLabels::startLine(session, i))));
+            break;
+        case EventKind::Frame: {
+            const FrameHeader header = session.frameHeader(i);
+            const bool close = header.opcode == std::uint8_t(Opcode::Close);
+            if (!close && drawnFrames >= options.maxFrames) {
+                skip();
+                break;
+            }
+            if (!close)
+                ++drawnFrames;
+            const auto group = groups.constFind(i);
+            if (group != groups.constEnd() && !openGroupEnd) {
+                add(QStringLiteral("rect rgba(120, 120, 255, 0.12)"));
+                add(QStringLiteral("Note over C,S: %1").arg(label(group->title)));
+                openGroupEnd = group->last;
+            }
+            const QString arrow = header.isControl() && !close ? QStringLiteral("-->>") : QStringLiteral("->>");
+            add(QStringLiteral("%1%2%3: %4").arg(arrowFrom, arrow, arrowTo,
+                                                 label(ExportLabels::frame(session, i, options.previewBytes))));
+            if (openGroupEnd && *openGroupEnd == i) {
+                add(QStringLiteral("end"));
+                openGroupEnd.reset();
+            }
+            break;
+        }
+        case EventKind::Message: {
+            // A message known without its frames (imported from a HAR) is drawn itself.
+            const auto &message = std::get<MessageDetail>(session.detail(i));
+            if (message.frameCount > 0)
+                break;
+            if (drawnFrames >= options.maxFrames) {
+                skip();
+                break;
+            }
+            ++drawnFrames;
+            const bool text = message.opcode == std::uint8_t(Opcode::Text);
+            const QByteArray payload = session.messagePayload(i);
+            add(QStringLiteral("%1->>%2: %3").arg(arrowFrom, arrowTo,
+                                                  label(tr("%1 message, %2 bytes %3")
+                                                            .arg(text ? QStringLiteral("text") : QStringLiteral("binary"))
+                                                            .arg(message.size)
+                                                            .arg(payloadPreview(payload, text, options.previewBytes)))));
+            break;
+        }
+        case EventKind::StateChanged: {
+            const auto &state = std::get<StateDetail>(session.detail(i));
+            if (state.to == WebSocketState::Open)
+                add(QStringLiteral("Note over C,S: %1").arg(label(tr("WebSocket open"))));
+            else
+                add(QStringLiteral("Note over %1: %2").arg(localLane, label(QStringLiteral("%1 → %2")
+                                                                               .arg(QString::fromLatin1(stateName(state.from)),
+                                                                                    QString::fromLatin1(stateName(state.to))))));
+            break;
+        }
+        case EventKind::TcpState: {
+            const auto &tcp = std::get<TcpStateDetail>(session.detail(i));
+            add(QStringLiteral("Note over %1: %2").arg(tcp.side == Role::Client ? QStringLiteral("C") : QStringLiteral("S"),
+                                                      label(ExportLabels::tcpState(tcp))));
+            break;
+        }
+        case EventKind::Error: {
+            const auto &error = std::get<ErrorDetail>(session.detail(i));
+            const QString text = error.closeCode ? tr("Error (close code %1): %2").arg(error.closeCode).arg(error.message)
+                                                 : tr("Error: %1").arg(error.message);
+            add(QStringLiteral("Note over C,S: %1").arg(label(text)));
+            break;
+        }
+        case EventKind::Note: {
+            const auto &note = std::get<NoteDetail>(session.detail(i));
+            add(QStringLiteral("Note over %1: %2").arg(localLane, label(note.text)));
+            break;
+        }
+        case EventKind::Close:
+            break; // its Close frame's arrow says it
+        }
+    }
+    if (openGroupEnd)
+        add(QStringLiteral("end"));
+    return lines.join(u'\n').toUtf8() + '\n';
+}
+
+} // namespace frameline
