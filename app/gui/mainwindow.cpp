@@ -7,10 +7,12 @@
 #include "theme.h"
 #include "frameinspector.h"
 #include "frametableview.h"
+#include "handshakeview.h"
 #include "localserver.h"
 #include "sessiondocument.h"
 #include "sessionstatus.h"
 #include "timelineview.h"
+#include "tlsview.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -69,6 +71,30 @@ MainWindow::MainWindow(QWidget *parent)
     createToolBar();
     wireComposer();
 
+    // Selecting an event brings forward the pane that explains it.
+    connect(m_document, &SessionDocument::currentEventChanged, this, [this](qint64 index) {
+        const Session *session = m_document->session();
+        if (!session || index < 0 || index >= qint64(session->eventCount()))
+            return;
+        const char *dockName = nullptr;
+        switch (session->event(std::uint32_t(index)).kind) {
+        case EventKind::HandshakeRequest:
+        case EventKind::HandshakeResponse:
+            dockName = "handshakeDock";
+            break;
+        case EventKind::TlsEstablished:
+            dockName = "tlsDock";
+            break;
+        case EventKind::Frame:
+        case EventKind::Message:
+            dockName = "inspectorDock";
+            break;
+        default:
+            return;
+        }
+        if (QDockWidget *dock = findChild<QDockWidget *>(QLatin1String(dockName)); dock && dock->isVisible())
+            dock->raise();
+    });
     connect(m_bar, &ConnectionBar::connectRequested, this, &MainWindow::connectToServer);
     connect(m_bar, &ConnectionBar::disconnectRequested, this, [this] { disconnectFromServer(); });
     connect(m_bar, &ConnectionBar::abortRequested, this, [this] {
@@ -114,6 +140,8 @@ void MainWindow::createDocks()
     m_inspector = new FrameInspector(m_document, this);
     m_composer = new Composer(this);
     m_composer->setSendingEnabled(false);
+    m_handshake = new HandshakeView(m_document, this);
+    m_tls = new TlsView(m_document, this);
 
     QDockWidget *frames = dock(tr("Frames"), QStringLiteral("framesDock"), m_frames, Qt::RightDockWidgetArea);
     QDockWidget *inspector = dock(tr("Frame inspector"), QStringLiteral("inspectorDock"), m_inspector,
@@ -122,6 +150,12 @@ void MainWindow::createDocks()
                                  Qt::BottomDockWidgetArea);
     Q_UNUSED(composer)
     splitDockWidget(frames, inspector, Qt::Vertical);
+    // The handshake and TLS panes share the inspector's place, one tab each.
+    QDockWidget *handshake = dock(tr("Handshake"), QStringLiteral("handshakeDock"), m_handshake, Qt::RightDockWidgetArea);
+    QDockWidget *tls = dock(tr("TLS"), QStringLiteral("tlsDock"), m_tls, Qt::RightDockWidgetArea);
+    tabifyDockWidget(inspector, handshake);
+    tabifyDockWidget(handshake, tls);
+    inspector->raise();
     // The frame list and inspector run the full height; the composer sits under the diagram.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 }

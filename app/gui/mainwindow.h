@@ -21,11 +21,13 @@ class Composer;
 class ConnectionBar;
 class FrameInspector;
 class FrameTableView;
+class HandshakeView;
 class LiveJournal;
 class LocalServer;
 class SessionDocument;
 class SessionStatus;
 class TimelineView;
+class TlsView;
 
 /// The inspector window: the connection bar on top, the timeline in the centre, the
 /// frame list, frame inspector and composer in docks around it, the status strip
@@ -45,6 +47,8 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     FrameTableView *frameTable() const { return m_frames; }
     FrameInspector *inspector() const { return m_inspector; }
+    HandshakeView *handshakeView() const { return m_handshake; }
+    TlsView *tlsView() const { return m_tls; }
     SessionStatus *sessionStatus() const { return m_status; }
     LocalServer *localServer() const { return m_localServer; }
     Connection *connection() const { return m_connection; }
@@ -136,6 +140,8 @@ private:
     TimelineView *m_timeline = nullptr;
     FrameTableView *m_frames = nullptr;
     FrameInspector *m_inspector = nullptr;
+    HandshakeView *m_handshake = nullptr;
+    TlsView *m_tls = nullptr;
     Composer *m_composer = nullptr;
     SessionStatus *m_status = nullptr;
     LocalServer *m_localServer = nullptr;

@@ -142,10 +142,11 @@ bool MainWindow::openFile(const QString &path)
     m_progress->setAutoReset(false);
     connect(m_progress, &QProgressDialog::canceled, m_loader, &SessionLoader::cancel);
     auto *poll = new QTimer(m_progress);
-    connect(poll, &QTimer::timeout, m_progress, [this] {
+    QProgressDialog *progress = m_progress; // the member is cleared when loading ends
+    connect(poll, &QTimer::timeout, progress, [this, progress] {
         const qint64 total = m_loader->bytesTotal();
         if (total > 0)
-            m_progress->setValue(int(1000.0 * double(m_loader->bytesDone()) / double(total)));
+            progress->setValue(int(1000.0 * double(m_loader->bytesDone()) / double(total)));
     });
     poll->start(50);
     return true;
@@ -154,6 +155,7 @@ bool MainWindow::openFile(const QString &path)
 void MainWindow::loadFinished(const SessionLoader::Outcome &outcome)
 {
     if (m_progress) {
+        m_progress->hide();
         m_progress->deleteLater();
         m_progress = nullptr;
     }

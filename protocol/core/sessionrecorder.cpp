@@ -170,7 +170,28 @@ void SessionRecorder::frameSent(
     const FrameHeader &header, QByteArrayView wire, std::uint64_t streamOffset)
 {
     flushWaiting();
-    m_session.appendFrame(now(), localDirection(), header, wire, streamOffset);
+    const std::uint32_t index = m_session.appendFrame(now(), localDirection(), header, wire, streamOffset);
+    // A data message sent is a Message event too, once its last frame has gone, so
+    // every exporter and view finds both directions' messages the same way. Frames
+    // that break the fragmentation rules on purpose (hand-built) end nothing.
+    if (header.isControl())
+        return;
+    if (header.opcode != std::uint8_t(Opcode::Continuation)) {
+        m_sending = Outgoing {index, header.opcode, 0, 0};
+    } else if (!m_sending) {
+        return;
+    }
+    ++m_sending->frames;
+    m_sending->size += header.payloadLength;
+    if (!header.fin || header.rsv1)
+        return; // (a compressed message's text is not in its frames: RFC 7692, not yet)
+    MessageDetail detail;
+    detail.opcode = m_sending->opcode;
+    detail.size = m_sending->size;
+    detail.frameCount = m_sending->frames;
+    detail.firstFrameEvent = m_sending->firstFrame;
+    m_session.appendEvent(now(), EventKind::Message, localDirection(), detail);
+    m_sending.reset();
 }
 
 void SessionRecorder::messageReceived(std::uint8_t opcode, QByteArrayView payload, int frameCount)

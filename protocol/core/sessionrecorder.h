@@ -104,6 +104,15 @@ private:
 
     std::optional<std::uint32_t> m_messageFirstFrame; // first data frame of the open message
     bool m_messageCompressed = false; // that frame had RSV1 (RFC 7692 §6)
+    /// The message this side is sending, frame by frame, so it too becomes a Message.
+    struct Outgoing
+    {
+        std::uint32_t firstFrame = 0;
+        std::uint8_t opcode = 0;
+        std::uint32_t frames = 0;
+        std::uint64_t size = 0;
+    };
+    std::optional<Outgoing> m_sending;
     bool m_closeSent = false;
     bool m_closeReceived = false;
 };

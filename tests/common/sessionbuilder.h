@@ -78,11 +78,39 @@ public:
         return m_session.appendEvent(tick(), kind, direction, std::move(detail), bytes);
     }
 
+    /// An opening-handshake head as on the wire, parsed into its detail.
+    std::uint32_t handshakeRequest(const QByteArray &raw) { return head(raw, true); }
+    std::uint32_t handshakeResponse(const QByteArray &raw) { return head(raw, false); }
+
+    std::uint32_t tcpState(Role side, TcpState state, Observation how = Observation::Observed)
+    {
+        TcpStateDetail detail;
+        detail.side = side;
+        detail.state = state;
+        detail.observation = how;
+        return event(EventKind::TcpState, Direction::None, detail);
+    }
+
+    std::uint32_t note(const QString &text) { return event(EventKind::Note, Direction::None, NoteDetail {text}); }
+
     /// Client frames go out unmasked from now on (to build rule-breaking frames).
     void setMaskClientFrames(bool mask) { m_maskClientFrames = mask; }
 
 private:
     std::int64_t tick() { return m_time += kStepNs; }
+
+    std::uint32_t head(const QByteArray &raw, bool request)
+    {
+        HttpHeadParser parser(request ? HttpHeadParser::Kind::Request : HttpHeadParser::Kind::Response);
+        qsizetype consumed = 0;
+        parser.feed(raw, consumed);
+        HandshakeDetail detail;
+        detail.head = parser.head();
+        detail.head.raw.clear();
+        detail.accepted = !request && detail.head.statusCode == 101;
+        return event(request ? EventKind::HandshakeRequest : EventKind::HandshakeResponse,
+                     request ? Direction::ClientToServer : Direction::ServerToClient, detail, raw);
+    }
 
     Session &m_session;
     std::int64_t m_time = 0;

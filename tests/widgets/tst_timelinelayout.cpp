@@ -270,6 +270,7 @@ void TestTimelineLayout::itemsInOrderOnTheirLanes()
         QStringLiteral("handshake-response S->C"),
         QStringLiteral("state-changed both"), // "WebSocket connection open"
         QStringLiteral("frame text C->S"),
+        QStringLiteral("message hidden"), // the message sent, folded into its frame
         QStringLiteral("frame text S->C"),
         QStringLiteral("message hidden"), // folded into its frame
         QStringLiteral("frame text S->C grouped"),
@@ -281,6 +282,7 @@ void TestTimelineLayout::itemsInOrderOnTheirLanes()
         QStringLiteral("frame binary C->S grouped"),
         QStringLiteral("frame continuation C->S grouped"),
         QStringLiteral("frame continuation C->S grouped"),
+        QStringLiteral("message hidden"),
         QStringLiteral("frame close C->S initiator"),
         QStringLiteral("close hidden"), // folded into its Close frame
         QStringLiteral("state-changed client"), // OPEN → CLOSING on our lane
@@ -307,12 +309,12 @@ void TestTimelineLayout::itemsInOrderOnTheirLanes()
     const int title = layout.metrics().titleHeight;
     QCOMPARE(int(layout.item(0).height), 3 * row + title);
     QCOMPARE(int(layout.item(3).height), 2 * row);
-    QCOMPARE(int(layout.item(6).height), row);
+    QCOMPARE(int(layout.item(7).height), row);
 
     // A hidden event is shown by the item it is folded into.
-    QCOMPARE(layout.shownItemFor(7), 6);
-    QCOMPARE(layout.shownItemFor(18), 17);
-    QCOMPARE(layout.shownItemFor(21), 20);
+    QCOMPARE(layout.shownItemFor(8), 7);
+    QCOMPARE(layout.shownItemFor(20), 19);
+    QCOMPARE(layout.shownItemFor(23), 22);
     QCOMPARE(layout.shownItemFor(5), 5);
     QCOMPARE(layout.shownItemFor(-1), -1);
     QCOMPARE(layout.shownItemFor(layout.itemCount()), -1);
@@ -340,8 +342,8 @@ void TestTimelineLayout::phasesFollowTheConnection()
     }
     QCOMPARE(starts[1], 2u);
     QCOMPARE(starts[2], 4u);
-    QCOMPARE(starts[3], 17u);
-    QCOMPARE(starts[4], 22u);
+    QCOMPARE(starts[3], 19u);
+    QCOMPARE(starts[4], 24u);
 
     // The title sits on exactly the items that start a phase; bands tile the diagram.
     for (std::uint32_t i = 0; i < layout.itemCount(); ++i) {
@@ -367,14 +369,14 @@ void TestTimelineLayout::messageGroupSpansExactlyItsFrames()
 
     // The server's message: text + 2 continuations, with its ping and our pong inside
     // the span but not members (RFC 6455 §5.4).
-    const std::uint32_t message = findEvent(*session, EventKind::Message, 1);
+    const std::uint32_t message = findEvent(*session, EventKind::Message, 2);
     const auto &detail = std::get<MessageDetail>(session->detail(message));
     QCOMPARE(detail.frameCount, 3u);
     const TimelineGroup &received = layout.group(0);
     QCOMPARE(received.direction, Direction::ServerToClient);
     QCOMPARE(received.firstItem, detail.firstFrameEvent);
-    QCOMPARE(received.firstItem, 8u);
-    QCOMPARE(received.lastItem, 12u);
+    QCOMPARE(received.firstItem, 9u);
+    QCOMPARE(received.lastItem, 13u);
     QCOMPARE(received.frameCount, 3u);
     QCOMPARE(received.messageEvent, message);
     QCOMPARE(received.size, std::uint64_t(strlen("Hello, world")));
@@ -384,28 +386,28 @@ void TestTimelineLayout::messageGroupSpansExactlyItsFrames()
         if (layout.item(i).has(TimelineItem::Grouped) && layout.item(i).link == 0)
             members.push_back(i);
     }
-    QCOMPARE(members, (std::vector<std::uint32_t> {8, 11, 12}));
+    QCOMPARE(members, (std::vector<std::uint32_t> {9, 12, 13}));
     QCOMPARE(layout.groupFor(message), 0);
-    QCOMPARE(layout.groupFor(9), -1); // the ping
-    QCOMPARE(layout.groupFor(10), -1); // the pong
-    QCOMPARE(layout.shownItemFor(message), 8);
+    QCOMPARE(layout.groupFor(10), -1); // the ping
+    QCOMPARE(layout.groupFor(11), -1); // the pong
+    QCOMPARE(layout.shownItemFor(message), 9);
 
-    // Our own message has no Message event (the recorder notes only received ones);
-    // its FIN bits make the group.
+    // Our own message: its FIN bits make the group, and its Message event (recorded
+    // once the last frame went) belongs to it.
     const TimelineGroup &sent = layout.group(1);
     QCOMPARE(sent.direction, Direction::ClientToServer);
-    QCOMPARE(sent.firstItem, 14u);
-    QCOMPARE(sent.lastItem, 16u);
+    QCOMPARE(sent.firstItem, 15u);
+    QCOMPARE(sent.lastItem, 17u);
     QCOMPARE(sent.frameCount, 3u);
-    QCOMPARE(sent.messageEvent, TimelineItem::kNoLink);
+    QCOMPARE(sent.messageEvent, findEvent(*session, EventKind::Message, 3));
     QCOMPARE(sent.size, 10u);
     QVERIFY(sent.complete);
 
     // A message in one frame is no group: its Message event folds into the frame.
-    const std::uint32_t single = findEvent(*session, EventKind::Message, 0);
-    QCOMPARE(layout.shownItemFor(single), 6);
+    const std::uint32_t single = findEvent(*session, EventKind::Message, 1);
+    QCOMPARE(layout.shownItemFor(single), 7);
     QCOMPARE(layout.groupFor(single), -1);
-    QVERIFY(!layout.item(6).has(TimelineItem::Grouped));
+    QVERIFY(!layout.item(8).has(TimelineItem::Grouped));
 }
 
 void TestTimelineLayout::whoClosedFirst_data()
@@ -493,14 +495,14 @@ void TestTimelineLayout::labelsSayWhatTheWireSaid()
     QVERIFY(line(4).startsWith(QStringLiteral("WebSocket connection open")));
     // Client frames are masked (RFC 6455 §5.1), the server's are not.
     QCOMPARE(line(5), QStringLiteral("TEXT FIN len=5 masked \"Hello\""));
-    QCOMPARE(line(6), QStringLiteral("TEXT FIN len=10 \"Hello back\""));
-    QCOMPARE(line(8), QStringLiteral("TEXT FIN=0 len=3 \"Hel\""));
-    QCOMPARE(line(9), QStringLiteral("PING FIN len=14 \"are you there?\""));
-    QCOMPARE(line(12), QStringLiteral("CONTINUATION FIN len=5 \"world\""));
-    QCOMPARE(line(19), QStringLiteral("OPEN → CLOSING"));
-    QCOMPARE(line(22), QStringLiteral("FIN-WAIT-1 (inferred)"));
-    QCOMPARE(line(23), QStringLiteral("CLOSE-WAIT"));
-    QCOMPARE(line(28), QStringLiteral("CLOSED (passed, not observed)"));
+    QCOMPARE(line(7), QStringLiteral("TEXT FIN len=10 \"Hello back\""));
+    QCOMPARE(line(9), QStringLiteral("TEXT FIN=0 len=3 \"Hel\""));
+    QCOMPARE(line(10), QStringLiteral("PING FIN len=14 \"are you there?\""));
+    QCOMPARE(line(13), QStringLiteral("CONTINUATION FIN len=5 \"world\""));
+    QCOMPARE(line(21), QStringLiteral("OPEN → CLOSING"));
+    QCOMPARE(line(24), QStringLiteral("FIN-WAIT-1 (inferred)"));
+    QCOMPARE(line(25), QStringLiteral("CLOSE-WAIT"));
+    QCOMPARE(line(30), QStringLiteral("CLOSED (passed, not observed)"));
     // Plural forms come from the translation; without one "%n frame(s)" stays as is.
     const QString group = TimelineText::groupTitle(*session, layout.group(0), true);
     QVERIFY2(group.startsWith(QStringLiteral("text message in 3 frame")) && group.endsWith(QStringLiteral(", 12 bytes")),
@@ -539,10 +541,10 @@ void TestTimelineLayout::timeProportionalFollowsTheClock()
     TimelineLayout layout = layoutOf(*session, TimelineMode::TimeProportional);
     const double scale = layout.pixelsPerSecond();
     // Between "Hello back" (6) and the next frame a second passed: the gap shows it.
-    const qint64 secondGap = layout.item(8).y - layout.item(6).y;
-    const double seconds = double(session->event(8).timeNs - session->event(6).timeNs) / 1e9;
+    const qint64 secondGap = layout.item(9).y - layout.item(7).y;
+    const double seconds = double(session->event(9).timeNs - session->event(7).timeNs) / 1e9;
     QVERIFY(seconds > 1.0);
-    QVERIFY2(std::abs(double(secondGap) - seconds * scale) <= 2.0 + layout.item(6).height,
+    QVERIFY2(std::abs(double(secondGap) - seconds * scale) <= 2.0 + layout.item(7).height,
              qPrintable(QString::number(secondGap)));
     // Events a fraction of a millisecond apart are still a whole row apart.
     QCOMPARE(layout.item(3).y - layout.item(2).y, qint64(layout.item(2).height));
@@ -550,8 +552,8 @@ void TestTimelineLayout::timeProportionalFollowsTheClock()
     // Zooming in stretches time-driven gaps and leaves row-bound ones alone.
     const qint64 rowGap = layout.item(3).y - layout.item(2).y;
     layout.setPixelsPerSecond(scale * 2);
-    const qint64 zoomedGap = layout.item(8).y - layout.item(6).y;
-    QVERIFY2(std::abs(double(zoomedGap) - seconds * scale * 2) <= 2.0 + layout.item(6).height,
+    const qint64 zoomedGap = layout.item(9).y - layout.item(7).y;
+    QVERIFY2(std::abs(double(zoomedGap) - seconds * scale * 2) <= 2.0 + layout.item(7).height,
              qPrintable(QString::number(zoomedGap)));
     QCOMPARE(layout.item(3).y - layout.item(2).y, rowGap);
     for (std::uint32_t i = 1; i < layout.itemCount(); ++i)
@@ -565,12 +567,12 @@ void TestTimelineLayout::timeProportionalFollowsTheClock()
         QVERIFY(y >= previous);
         previous = y;
     }
-    // Half a second after the Message event folded under "Hello back" (7), nothing
+    // Half a second after the Message event folded under "Hello back" (8), nothing
     // else happened: half a second of pixels below it.
-    const std::int64_t t7 = session->event(7).timeNs;
-    QVERIFY(std::abs(layout.yForTime(t7 + kSecond / 2) - (double(layout.item(7).y) + 0.5 * scale * 2)) < 1.0);
+    const std::int64_t t7 = session->event(8).timeNs;
+    QVERIFY(std::abs(layout.yForTime(t7 + kSecond / 2) - (double(layout.item(8).y) + 0.5 * scale * 2)) < 1.0);
     QCOMPARE(layout.yForTime(-1), 0.0);
-    QCOMPARE(layout.yForTime(t7), double(layout.item(7).y));
+    QCOMPARE(layout.yForTime(t7), double(layout.item(8).y));
 }
 
 void TestTimelineLayout::appendsExtendWithoutMovingEarlierItems_data()

@@ -21,6 +21,7 @@
 #include <QtGui/QDropEvent>
 #include <QtGui/QImage>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QDockWidget>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QToolBar>
@@ -101,6 +102,7 @@ private slots:
     void findFocusesTheFrameFilter();
     void coloursFollowTheChosenTheme();
     void iconsAreDrawn();
+    void selectingAnEventShowsItsPane();
 
 private:
     QTemporaryDir m_dir;
@@ -427,6 +429,33 @@ void TestMainWindowFiles::iconsAreDrawn()
         ++drawn;
     }
     QVERIFY(drawn >= 7);
+}
+
+void TestMainWindowFiles::selectingAnEventShowsItsPane()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(runLiveSession(window));
+    const Session &session = *window.document()->session();
+    const auto first = [&](EventKind kind) {
+        for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+            if (session.event(i).kind == kind)
+                return qint64(i);
+        }
+        return qint64(-1);
+    };
+    const auto shown = [&](const char *dock) {
+        QWidget *pane = window.findChild<QDockWidget *>(QLatin1String(dock))->widget();
+        return pane->isVisible() && !pane->visibleRegion().isEmpty();
+    };
+    window.document()->setCurrentEvent(first(EventKind::HandshakeResponse));
+    QTRY_VERIFY(shown("handshakeDock"));
+    QVERIFY(!shown("inspectorDock"));
+    window.document()->setCurrentEvent(first(EventKind::Frame));
+    QTRY_VERIFY(shown("inspectorDock"));
+    QVERIFY(!shown("handshakeDock"));
 }
 
 QTEST_MAIN(TestMainWindowFiles)

@@ -403,21 +403,29 @@ void TestSessionRecorder::frameDirectionsFollowTheRole()
     clock = 3000;
     recorder.frameSent(sent.header, sent.wire, std::uint64_t(sent.wire.size()));
 
-    QCOMPARE(session.eventCount(), 3u);
+    // Each whole message sent is also a Message event, after its frame.
+    QCOMPARE(session.eventCount(), 5u);
+    const QList<EventKind> kinds {EventKind::Frame, EventKind::Message, EventKind::Frame, EventKind::Frame,
+                                  EventKind::Message};
+    for (std::uint32_t i = 0; i < 5; ++i)
+        QCOMPARE(session.event(i).kind, kinds[qsizetype(i)]);
     QCOMPARE(session.event(0).direction, directionFrom(role));
-    QCOMPARE(session.event(1).direction, directionFrom(peerOf(role)));
-    QCOMPARE(session.event(2).direction, directionFrom(role));
+    QCOMPARE(session.event(1).direction, directionFrom(role));
+    QCOMPARE(session.event(2).direction, directionFrom(peerOf(role)));
+    QCOMPARE(session.event(3).direction, directionFrom(role));
     QCOMPARE(session.event(0).timeNs, 1000);
-    QCOMPARE(session.event(1).timeNs, 2000);
-    QCOMPARE(session.event(2).timeNs, 3000);
-    QCOMPARE(session.event(1).streamOffset, 7u);
-    QCOMPARE(session.event(2).streamOffset, std::uint64_t(sent.wire.size()));
+    QCOMPARE(session.event(2).timeNs, 2000);
+    QCOMPARE(session.event(3).timeNs, 3000);
+    QCOMPARE(session.event(2).streamOffset, 7u);
+    QCOMPARE(session.event(3).streamOffset, std::uint64_t(sent.wire.size()));
     QCOMPARE(toHex(session.bytes(0)), toHex(sent.wire));
-    QCOMPARE(toHex(session.bytes(1)), toHex(received.wire));
+    QCOMPARE(toHex(session.bytes(2)), toHex(received.wire));
     QCOMPARE(session.frameHeader(0).masked, role == Role::Client);
-    QCOMPARE(session.frameHeader(1).masked, role == Role::Server);
+    QCOMPARE(session.frameHeader(2).masked, role == Role::Server);
     QCOMPARE(session.framePayload(0), QByteArray("Hello"));
-    QCOMPARE(session.framePayload(1), hex("00 ff 10"));
+    QCOMPARE(session.messagePayload(1), QByteArray("Hello"));
+    QCOMPARE(std::get<MessageDetail>(session.detail(4)).firstFrameEvent, 3u);
+    QCOMPARE(session.framePayload(2), hex("00 ff 10"));
 }
 
 void TestSessionRecorder::messageStartsAtItsFirstDataFrame_data()
