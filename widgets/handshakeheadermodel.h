@@ -1,6 +1,6 @@
 #pragma once
 
-#include "handshakecolors.h"
+#include "verdictcolors.h"
 #include "handshakerecord.h"
 
 #include <QtCore/QAbstractTableModel>

@@ -22,25 +22,7 @@
 namespace frameline {
 namespace {
 
-QLabel *plainLabel(QWidget *parent, bool wrap = true)
-{
-    auto *label = new QLabel(parent);
-    // Values come from the peer: never read them as markup.
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(wrap);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
 
-/// Sets only the text colour (an invalid colour: the inherited one); every other role
-/// stays inherited, so the widget follows later palette changes.
-void setTextColor(QWidget *widget, const QColor &color)
-{
-    QPalette palette;
-    if (color.isValid())
-        palette.setColor(QPalette::WindowText, color);
-    widget->setPalette(palette);
-}
 
 QString statusLine(const HttpHead &head)
 {
@@ -59,19 +41,9 @@ HandshakeView::HandshakeView(SessionDocument *document, QWidget *parent)
     , m_document(document)
     , m_colors(VerdictColors::fromPalette(palette()))
 {
-    m_banner = new QFrame(this);
-    m_banner->setFrameShape(QFrame::StyledPanel);
-    m_banner->setAutoFillBackground(true);
-    m_bannerTitle = plainLabel(m_banner);
-    QFont titleFont = m_bannerTitle->font();
-    titleFont.setBold(true);
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
-    m_bannerTitle->setFont(titleFont);
-    m_bannerDetail = plainLabel(m_banner);
-    auto *bannerLayout = new QVBoxLayout(m_banner);
-    bannerLayout->setContentsMargins(8, 6, 8, 6);
-    bannerLayout->addWidget(m_bannerTitle);
-    bannerLayout->addWidget(m_bannerDetail);
+    m_banner = new VerdictBanner(this);
+    m_bannerTitle = m_banner->titleLabel();
+    m_bannerDetail = m_banner->detailLabel();
 
     m_headerModel = new HandshakeHeaderModel(this);
     m_headerModel->setColors(m_colors);
@@ -91,7 +63,7 @@ HandshakeView::HandshakeView(SessionDocument *document, QWidget *parent)
 
     // Meanings and verdicts are sentences, cut short in their cells: the selected row's
     // are shown whole below the table.
-    m_headerDetail = plainLabel(this);
+    m_headerDetail = plainTextLabel(this);
     m_headerDetail->setMargin(4);
     m_headerDetail->hide();
     connect(m_headerView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -132,7 +104,7 @@ QWidget *HandshakeView::createRawTab()
         auto *paneLayout = new QVBoxLayout(pane);
         paneLayout->setContentsMargins(0, 0, 0, 0);
         paneLayout->setSpacing(2);
-        auto *title = plainLabel(pane, false);
+        auto *title = plainTextLabel(pane, false);
         title->setMargin(2);
         auto *text = new QPlainTextEdit(pane);
         text->setReadOnly(true);
@@ -175,9 +147,9 @@ QWidget *HandshakeView::createAcceptTab()
         number->setFont(bold);
         title->setFont(bold);
         title->setWordWrap(true);
-        auto *value = plainLabel(content, false);
+        auto *value = plainTextLabel(content, false);
         value->setFont(fixed);
-        auto *note = plainLabel(content);
+        auto *note = plainTextLabel(content);
         const int row = step * 4;
         grid->addWidget(number, row, 0, Qt::AlignTop);
         grid->addWidget(title, row, 1);
@@ -354,43 +326,9 @@ void HandshakeView::showBanner()
 
 void HandshakeView::setBanner(const QString &title, const QString &detail, Tone tone)
 {
-    m_bannerTitle->setText(title);
-    m_bannerDetail->setText(detail);
-    m_bannerDetail->setVisible(!detail.isEmpty());
-    QPalette palette; // only the roles set here; the rest inherited
-    switch (tone) {
-    case Tone::Neutral:
-        palette.setColor(QPalette::Window, m_colors.neutralTint);
-        break;
-    case Tone::Good:
-        palette.setColor(QPalette::Window, m_colors.successTint);
-        break;
-    case Tone::Warning:
-        palette.setColor(QPalette::Window, m_colors.warningTint);
-        break;
-    case Tone::Bad:
-        palette.setColor(QPalette::Window, m_colors.errorTint);
-        break;
-    }
-    palette.setColor(QPalette::WindowText, this->palette().color(QPalette::Text));
-    m_banner->setPalette(palette);
-    setTextColor(m_bannerTitle, tone == Tone::Neutral ? QColor() : toneColor(tone));
+    m_banner->setMessage(title, detail, tone, m_colors);
 }
 
-QColor HandshakeView::toneColor(Tone tone) const
-{
-    switch (tone) {
-    case Tone::Good:
-        return m_colors.success;
-    case Tone::Warning:
-        return m_colors.warning;
-    case Tone::Bad:
-        return m_colors.error;
-    case Tone::Neutral:
-        break;
-    }
-    return m_colors.muted;
-}
 
 void HandshakeView::showRaw(HandshakeSide side)
 {
@@ -439,7 +377,7 @@ void HandshakeView::setStep(Step step, const QString &value, const QString &note
     m_stepValues[step]->setText(value);
     m_stepNotes[step]->setText(note);
     m_stepNotes[step]->setVisible(!note.isEmpty());
-    setTextColor(m_stepNotes[step], toneColor(tone));
+    setTextColor(m_stepNotes[step], m_colors.text(tone));
 }
 
 void HandshakeView::showDerivation()

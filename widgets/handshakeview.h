@@ -1,6 +1,6 @@
 #pragma once
 
-#include "handshakecolors.h"
+#include "verdictcolors.h"
 #include "handshakerecord.h"
 
 #include <QtWidgets/QWidget>
@@ -80,7 +80,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    enum class Tone : std::uint8_t { Neutral, Good, Warning, Bad };
+    using Tone = VerdictTone;
 
     QWidget *createRawTab();
     QWidget *createAcceptTab();
@@ -94,7 +94,6 @@ private:
     void showDerivation();
     void setStep(Step step, const QString &value, const QString &note, Tone tone);
     void setBanner(const QString &title, const QString &detail, Tone tone);
-    QColor toneColor(Tone tone) const;
 
     SessionDocument *m_document;
     RecordedHandshake m_handshake;
@@ -103,7 +102,7 @@ private:
     State m_state = State::NoSession;
     qint64 m_highlightedEvent = -1;
 
-    QFrame *m_banner = nullptr;
+    VerdictBanner *m_banner = nullptr;
     QLabel *m_bannerTitle = nullptr;
     QLabel *m_bannerDetail = nullptr;
     QTabWidget *m_tabs = nullptr;

@@ -29,32 +29,8 @@ QString dateText(const QDateTime &time)
         time.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
 }
 
-QLabel *plainLabel(QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    // Certificate names and error strings come from the peer: never markup.
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
 
-/// Sets only the text colour (an invalid colour: the inherited one).
-void setTextColor(QWidget *widget, const QColor &color)
-{
-    QPalette palette;
-    if (color.isValid())
-        palette.setColor(QPalette::WindowText, color);
-    widget->setPalette(palette);
-}
 
-void setTint(QWidget *widget, const QColor &tint, const QColor &text)
-{
-    QPalette palette;
-    palette.setColor(QPalette::Window, tint);
-    palette.setColor(QPalette::WindowText, text);
-    widget->setPalette(palette);
-}
 
 } // namespace
 
@@ -352,24 +328,14 @@ TlsView::TlsView(SessionDocument *document, QWidget *parent)
     , m_document(document)
     , m_colors(VerdictColors::fromPalette(palette()))
 {
-    m_banner = new QFrame(this);
-    m_banner->setFrameShape(QFrame::StyledPanel);
-    m_banner->setAutoFillBackground(true);
-    m_bannerTitle = plainLabel(m_banner);
-    QFont titleFont = m_bannerTitle->font();
-    titleFont.setBold(true);
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
-    m_bannerTitle->setFont(titleFont);
-    m_bannerDetail = plainLabel(m_banner);
-    auto *bannerLayout = new QVBoxLayout(m_banner);
-    bannerLayout->setContentsMargins(8, 6, 8, 6);
-    bannerLayout->addWidget(m_bannerTitle);
-    bannerLayout->addWidget(m_bannerDetail);
+    m_banner = new VerdictBanner(this);
+    m_bannerTitle = m_banner->titleLabel();
+    m_bannerDetail = m_banner->detailLabel();
 
     m_warningFrame = new QFrame(this);
     m_warningFrame->setFrameShape(QFrame::StyledPanel);
     m_warningFrame->setAutoFillBackground(true);
-    m_warning = plainLabel(m_warningFrame);
+    m_warning = plainTextLabel(m_warningFrame);
     QFont warningFont = m_warning->font();
     warningFont.setBold(true);
     m_warning->setFont(warningFont);
@@ -378,11 +344,11 @@ TlsView::TlsView(SessionDocument *document, QWidget *parent)
     warningLayout->addWidget(m_warning);
 
     m_details = new QWidget(this);
-    m_protocol = plainLabel(m_details);
-    m_cipher = plainLabel(m_details);
-    m_alpn = plainLabel(m_details);
-    m_verification = plainLabel(m_details);
-    m_referenceLabel = plainLabel(m_details);
+    m_protocol = plainTextLabel(m_details);
+    m_cipher = plainTextLabel(m_details);
+    m_alpn = plainTextLabel(m_details);
+    m_verification = plainTextLabel(m_details);
+    m_referenceLabel = plainTextLabel(m_details);
     auto *form = new QFormLayout;
     form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("Protocol:"), m_protocol);
@@ -588,34 +554,9 @@ void TlsView::showEstablished(const Session &session)
 
 void TlsView::setBanner(const QString &title, const QString &detail, Tone tone)
 {
-    m_bannerTitle->setText(title);
-    m_bannerDetail->setText(detail);
-    m_bannerDetail->setVisible(!detail.isEmpty());
-    QColor tint = m_colors.neutralTint;
-    if (tone == Tone::Good)
-        tint = m_colors.successTint;
-    else if (tone == Tone::Warning)
-        tint = m_colors.warningTint;
-    else if (tone == Tone::Bad)
-        tint = m_colors.errorTint;
-    setTint(m_banner, tint, palette().color(QPalette::Text));
-    setTextColor(m_bannerTitle, toneColor(tone));
+    m_banner->setMessage(title, detail, tone, m_colors);
 }
 
-QColor TlsView::toneColor(Tone tone) const
-{
-    switch (tone) {
-    case Tone::Good:
-        return m_colors.success;
-    case Tone::Warning:
-        return m_colors.warning;
-    case Tone::Bad:
-        return m_colors.error;
-    case Tone::Neutral:
-        break;
-    }
-    return {};
-}
 
 void TlsView::changeEvent(QEvent *event)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "handshakecolors.h"
+#include "verdictcolors.h"
 #include "session.h"
 
 #include <QtCore/QAbstractItemModel>
@@ -130,7 +130,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
-    enum class Tone : std::uint8_t { Neutral, Good, Warning, Bad };
+    using Tone = VerdictTone;
 
     void reset();
     void append(quint32 first, quint32 last);
@@ -139,7 +139,6 @@ private:
     void refresh();
     void showEstablished(const Session &session);
     void setBanner(const QString &title, const QString &detail, Tone tone);
-    QColor toneColor(Tone tone) const;
 
     SessionDocument *m_document;
     VerdictColors m_colors;
@@ -151,7 +150,7 @@ private:
     bool m_tcpConnected = false;
     bool m_pastTls = false; ///< a handshake head or a frame was seen: TLS is over
 
-    QFrame *m_banner = nullptr;
+    VerdictBanner *m_banner = nullptr;
     QLabel *m_bannerTitle = nullptr;
     QLabel *m_bannerDetail = nullptr;
     QFrame *m_warningFrame = nullptr;

@@ -288,13 +288,13 @@ void MainWindow::wireComposer()
         else
             m_connection->sendText(text);
     });
-    connect(m_composer, &Composer::binaryRequested, this, [this](const QByteArray &data, int fragment) {
+    connect(m_composer, &Composer::binaryRequested, this, [this](const QByteArray &bytes, int fragment) {
         if (!m_connection)
             return;
         if (fragment > 0)
-            m_connection->sendFragmented(Opcode::Binary, data, std::size_t(fragment));
+            m_connection->sendFragmented(Opcode::Binary, bytes, std::size_t(fragment));
         else
-            m_connection->sendBinary(data);
+            m_connection->sendBinary(bytes);
     });
     connect(m_composer, &Composer::pingRequested, this, [this](const QByteArray &payload) {
         if (m_connection)
