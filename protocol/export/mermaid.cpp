@@ -18,10 +18,71 @@ QString tr(const char *text, int n = -1)
 
 constexpr int kMaxLabel = 120;
 
+/// A label cut to kMaxLabel characters (never inside a surrogate pair) and escaped.
 QString label(const QString &text)
 {
-    QString escaped = mermaidEscape(text.size() > kMaxLabel ? text.left(kMaxLabel - 1) + u'…' : text);
+    QString shown = text;
+    if (shown.size() > kMaxLabel) {
+        qsizetype cut = kMaxLabel - 1;
+        if (shown.at(cut - 1).isHighSurrogate())
+            --cut;
+        shown = shown.left(cut) + u'…';
+    }
+    const QString escaped = mermaidEscape(shown);
     return escaped.isEmpty() ? QStringLiteral(" ") : escaped;
+}
+
+/// The parts of a connection's life, in the order a diagram meets them; each is named
+/// once, where it starts, so a reader sees the lifecycle textbooks draw.
+enum class Phase : std::uint8_t {
+    None,
+    OpeningHandshake,
+    DataTransfer,
+    ClosingHandshake,
+    TcpTeardown
+};
+
+QString phaseTitle(Phase phase)
+{
+    switch (phase) {
+    case Phase::OpeningHandshake:
+        return tr("Opening handshake (RFC 6455 §4)");
+    case Phase::DataTransfer:
+        return tr("Data transfer (RFC 6455 §5, §6)");
+    case Phase::ClosingHandshake:
+        return tr("Closing handshake (RFC 6455 §7)");
+    case Phase::TcpTeardown:
+        return tr("TCP teardown (FIN and ACK each way)");
+    case Phase::None:
+        break;
+    }
+    return {};
+}
+
+/// The phase an event starts, or None when it belongs to whatever phase is current.
+Phase phaseOf(const Session &session, std::uint32_t index)
+{
+    const EventRecord &record = session.event(index);
+    switch (record.kind) {
+    case EventKind::HandshakeRequest:
+    case EventKind::HandshakeResponse:
+        return Phase::OpeningHandshake;
+    case EventKind::Frame:
+        return session.frameHeader(index).opcode == std::uint8_t(Opcode::Close)
+            ? Phase::ClosingHandshake
+            : Phase::DataTransfer;
+    case EventKind::Message:
+        return std::get<MessageDetail>(session.detail(index)).frameCount == 0 ? Phase::DataTransfer
+                                                                              : Phase::None;
+    case EventKind::TcpState: {
+        const TcpState state = std::get<TcpStateDetail>(session.detail(index)).state;
+        const bool opening = state == TcpState::Listen || state == TcpState::SynSent
+            || state == TcpState::SynReceived || state == TcpState::Established;
+        return opening ? Phase::None : Phase::TcpTeardown;
+    }
+    default:
+        return Phase::None;
+    }
 }
 
 /// A multi-frame message: where its box opens and closes, and what it says.
@@ -46,7 +107,8 @@ QHash<std::uint32_t, Group> groupsOf(const Session &session)
         // be interleaved, RFC 6455 §5.4).
         std::uint32_t counted = 0;
         std::uint32_t last = message.firstFrameEvent;
-        for (std::uint32_t f = message.firstFrameEvent; f < i && counted < message.frameCount; ++f) {
+        for (std::uint32_t f = message.firstFrameEvent; f < i && counted < message.frameCount;
+             ++f) {
             const EventRecord &frame = session.event(f);
             if (frame.kind == EventKind::Frame && frame.direction == record.direction
                 && !session.frameHeader(f).isControl()) {
@@ -54,11 +116,36 @@ QHash<std::uint32_t, Group> groupsOf(const Session &session)
                 ++counted;
             }
         }
-        const QString kind = message.opcode == std::uint8_t(Opcode::Text) ? tr("text message") : tr("binary message");
+        const QString kind = message.opcode == std::uint8_t(Opcode::Text) ? tr("text message")
+                                                                          : tr("binary message");
         groups.insert(message.firstFrameEvent,
-                      {last, tr("%1 in %n frames, %2 bytes", int(message.frameCount)).arg(kind).arg(message.size)});
+            {last,
+                tr("%1 in %n frames, %2 bytes", int(message.frameCount))
+                    .arg(kind)
+                    .arg(message.size)});
     }
     return groups;
+}
+
+/// The TCP endpoints as client address and server address, whichever side we played.
+std::optional<std::pair<QString, QString>> endpoints(const Session &session)
+{
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+        if (session.event(i).kind != EventKind::TcpConnected)
+            continue;
+        const auto &tcp = std::get<TcpDetail>(session.detail(i));
+        // An IPv6 address in brackets, so its port stays apart (RFC 3986 §3.2.2).
+        const auto endpoint = [](const QString &address, std::uint16_t port) {
+            return (address.contains(u':') ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2"))
+                .arg(address)
+                .arg(port);
+        };
+        const QString local = endpoint(tcp.localAddress, tcp.localPort);
+        const QString peer = endpoint(tcp.peerAddress, tcp.peerPort);
+        return session.info().localRole == Role::Client ? std::pair {local, peer}
+                                                        : std::pair {peer, local};
+    }
+    return std::nullopt;
 }
 
 QString participantTitle(const Session &session, Role role)
@@ -70,6 +157,9 @@ QString participantTitle(const Session &session, Role role)
         const QUrl url(info.url);
         return tr("Server %1").arg(url.authority());
     }
+    if (const auto addresses = endpoints(session))
+        return tr("%1 %2").arg(
+            ExportLabels::side(role), role == Role::Client ? addresses->first : addresses->second);
     return ExportLabels::side(role);
 }
 
@@ -89,6 +179,10 @@ QString mermaidEscape(const QString &text)
             break;
         case u'%':
             out += QStringLiteral("#37;");
+            break;
+        case u'&':
+            // Labels are drawn as HTML: "&amp;" in a payload must not turn into "&".
+            out += QStringLiteral("#38;");
             break;
         case u'<':
             out += QStringLiteral("#60;");
@@ -114,7 +208,9 @@ QString mermaidEscape(const QString &text)
 QByteArray mermaidSequenceDiagram(const Session &session, const MermaidOptions &options)
 {
     QStringList lines {QStringLiteral("sequenceDiagram")};
-    const auto add = [&lines](const QString &line) { lines.append(QStringLiteral("    ") + line); };
+    const auto add = [&lines](const QString &line) {
+        lines.append(QStringLiteral("    ") + line);
+    };
     add(QStringLiteral("participant C as %1").arg(label(participantTitle(session, Role::Client))));
     add(QStringLiteral("participant S as %1").arg(label(participantTitle(session, Role::Server))));
 
@@ -126,8 +222,10 @@ QByteArray mermaidSequenceDiagram(const Session &session, const MermaidOptions &
     int drawable = 0;
     for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
         const EventRecord &record = session.event(i);
-        if ((record.kind == EventKind::Frame && session.frameHeader(i).opcode != std::uint8_t(Opcode::Close))
-            || (record.kind == EventKind::Message && std::get<MessageDetail>(session.detail(i)).frameCount == 0))
+        if ((record.kind == EventKind::Frame
+                && session.frameHeader(i).opcode != std::uint8_t(Opcode::Close))
+            || (record.kind == EventKind::Message
+                && std::get<MessageDetail>(session.detail(i)).frameCount == 0))
             ++drawable;
     }
     const auto skip = [&] {
@@ -144,31 +242,45 @@ QByteArray mermaidSequenceDiagram(const Session &session, const MermaidOptions &
     const Role local = session.info().localRole;
     const QString localLane = local == Role::Client ? QStringLiteral("C") : QStringLiteral("S");
 
+    Phase phase = Phase::None;
     for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
         const EventRecord &record = session.event(i);
-        const QString arrowFrom = record.direction == Direction::ServerToClient ? QStringLiteral("S") : QStringLiteral("C");
-        const QString arrowTo = record.direction == Direction::ServerToClient ? QStringLiteral("C") : QStringLiteral("S");
+        // Phases only move forward: a data frame the peer sent before it saw our Close
+        // is still part of the closing handshake.
+        if (const Phase starts = phaseOf(session, i); starts > phase) {
+            phase = starts;
+            add(QStringLiteral("Note over C,S: %1").arg(label(phaseTitle(phase))));
+        }
+        const QString arrowFrom = record.direction == Direction::ServerToClient
+            ? QStringLiteral("S")
+            : QStringLiteral("C");
+        const QString arrowTo = record.direction == Direction::ServerToClient ? QStringLiteral("C")
+                                                                              : QStringLiteral("S");
         switch (record.kind) {
         case EventKind::DnsResolved: {
             const auto &dns = std::get<DnsDetail>(session.detail(i));
-            add(QStringLiteral("Note over C: %1").arg(label(tr("DNS: %1 is %2").arg(dns.host, dns.addresses.join(QStringLiteral(", "))))));
+            add(QStringLiteral("Note over C: %1")
+                    .arg(label(tr("DNS: %1 is %2")
+                                   .arg(dns.host, dns.addresses.join(QStringLiteral(", "))))));
             break;
         }
         case EventKind::TcpConnected: {
-            const auto &tcp = std::get<TcpDetail>(session.detail(i));
-            add(QStringLiteral("Note over C,S: %1").arg(label(tr("TCP connected (SYN, SYN-ACK, ACK) %1:%2 to %3:%4")
-                                                                  .arg(tcp.localAddress).arg(tcp.localPort)
-                                                                  .arg(tcp.peerAddress).arg(tcp.peerPort))));
+            const auto addresses = endpoints(session);
+            add(QStringLiteral("Note over C,S: %1")
+                    .arg(label(tr("TCP connected (SYN, SYN-ACK, ACK) %1 to %2")
+                                   .arg(addresses->first, addresses->second))));
             break;
         }
         case EventKind::TlsEstablished: {
             const auto &tls = std::get<TlsDetail>(session.detail(i));
-            add(QStringLiteral("Note over C,S: %1").arg(label(tr("TLS established: %1, %2").arg(tls.protocol, tls.cipher))));
+            add(QStringLiteral("Note over C,S: %1")
+                    .arg(label(tr("TLS established: %1, %2").arg(tls.protocol, tls.cipher))));
             break;
         }
         case EventKind::HandshakeRequest:
         case EventKind::HandshakeResponse:
-            add(QStringLiteral("%1->>%2: %3").arg(arrowFrom, arrowTo, label(ExportLabels::startLine(session, i))));
+            add(QStringLiteral("%1->>%2: %3")
+                    .arg(arrowFrom, arrowTo, label(ExportLabels::startLine(session, i))));
             break;
         case EventKind::Frame: {
             const FrameHeader header = session.frameHeader(i);
@@ -185,9 +297,11 @@ QByteArray mermaidSequenceDiagram(const Session &session, const MermaidOptions &
                 add(QStringLiteral("Note over C,S: %1").arg(label(group->title)));
                 openGroupEnd = group->last;
             }
-            const QString arrow = header.isControl() && !close ? QStringLiteral("-->>") : QStringLiteral("->>");
-            add(QStringLiteral("%1%2%3: %4").arg(arrowFrom, arrow, arrowTo,
-                                                 label(ExportLabels::frame(session, i, options.previewBytes))));
+            const QString arrow
+                = header.isControl() && !close ? QStringLiteral("-->>") : QStringLiteral("->>");
+            add(QStringLiteral("%1%2%3: %4")
+                    .arg(arrowFrom, arrow, arrowTo,
+                        label(ExportLabels::frame(session, i, options.previewBytes))));
             if (openGroupEnd && *openGroupEnd == i) {
                 add(QStringLiteral("end"));
                 openGroupEnd.reset();
@@ -206,11 +320,12 @@ QByteArray mermaidSequenceDiagram(const Session &session, const MermaidOptions &
             ++drawnFrames;
             const bool text = message.opcode == std::uint8_t(Opcode::Text);
             const QByteArray payload = session.messagePayload(i);
-            add(QStringLiteral("%1->>%2: %3").arg(arrowFrom, arrowTo,
-                                                  label(tr("%1 message, %2 bytes %3")
-                                                            .arg(text ? QStringLiteral("text") : QStringLiteral("binary"))
-                                                            .arg(message.size)
-                                                            .arg(payloadPreview(payload, text, options.previewBytes)))));
+            add(QStringLiteral("%1->>%2: %3")
+                    .arg(arrowFrom, arrowTo,
+                        label(tr("%1 message, %2 bytes %3")
+                                  .arg(text ? QStringLiteral("text") : QStringLiteral("binary"))
+                                  .arg(message.size)
+                                  .arg(payloadPreview(payload, text, options.previewBytes)))));
             break;
         }
         case EventKind::StateChanged: {
@@ -218,21 +333,25 @@ QByteArray mermaidSequenceDiagram(const Session &session, const MermaidOptions &
             if (state.to == WebSocketState::Open)
                 add(QStringLiteral("Note over C,S: %1").arg(label(tr("WebSocket open"))));
             else
-                add(QStringLiteral("Note over %1: %2").arg(localLane, label(QStringLiteral("%1 → %2")
-                                                                               .arg(QString::fromLatin1(stateName(state.from)),
-                                                                                    QString::fromLatin1(stateName(state.to))))));
+                add(QStringLiteral("Note over %1: %2")
+                        .arg(localLane,
+                            label(QStringLiteral("%1 → %2").arg(
+                                QString::fromLatin1(stateName(state.from)),
+                                QString::fromLatin1(stateName(state.to))))));
             break;
         }
         case EventKind::TcpState: {
             const auto &tcp = std::get<TcpStateDetail>(session.detail(i));
-            add(QStringLiteral("Note over %1: %2").arg(tcp.side == Role::Client ? QStringLiteral("C") : QStringLiteral("S"),
-                                                      label(ExportLabels::tcpState(tcp))));
+            add(QStringLiteral("Note over %1: %2")
+                    .arg(tcp.side == Role::Client ? QStringLiteral("C") : QStringLiteral("S"),
+                        label(ExportLabels::tcpState(tcp))));
             break;
         }
         case EventKind::Error: {
             const auto &error = std::get<ErrorDetail>(session.detail(i));
-            const QString text = error.closeCode ? tr("Error (close code %1): %2").arg(error.closeCode).arg(error.message)
-                                                 : tr("Error: %1").arg(error.message);
+            const QString text = error.closeCode
+                ? tr("Error (close code %1): %2").arg(error.closeCode).arg(error.message)
+                : tr("Error: %1").arg(error.message);
             add(QStringLiteral("Note over C,S: %1").arg(label(text)));
             break;
         }

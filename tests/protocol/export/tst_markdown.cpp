@@ -2,6 +2,7 @@
 // inside can close, a frame table with one row per frame and cells nothing inside can
 // break, the teardown, errors, and the diagram.
 
+#include "har.h"
 #include "markdown.h"
 #include "sessionbuilder.h"
 
@@ -49,6 +50,11 @@ private slots:
     void transcript();
     void wireTextCannotBreakOut();
     void emptySession();
+    void acceptCheckIsSpelledOut_data();
+    void acceptCheckIsSpelledOut();
+    void headsKeepTheirText();
+    void importedHarShowsItsMessages();
+    void closingHandshakeAndLimits();
 };
 
 void TestMarkdown::transcript()
@@ -59,8 +65,10 @@ void TestMarkdown::transcript()
     info.startedAt = QDateTime(QDate(2026, 5, 6), QTime(7, 8, 9, 10), Qt::UTC);
     session.setInfo(info);
     SessionBuilder b(session);
-    b.handshakeRequest(QByteArrayLiteral("GET /chat HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\n\r\n"));
-    b.handshakeResponse(QByteArrayLiteral("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"));
+    b.handshakeRequest(QByteArrayLiteral(
+        "GET /chat HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\n\r\n"));
+    b.handshakeResponse(
+        QByteArrayLiteral("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"));
     b.text(kToServer, "hello");
     b.text(kToClient, "안녕하세요");
     b.frame(kToServer, Opcode::Binary, QByteArray::fromHex("00ff"));
@@ -75,9 +83,11 @@ void TestMarkdown::transcript()
     const QString text = QString::fromUtf8(markdownTranscript(session));
     QVERIFY(text.startsWith(QLatin1String("# WebSocket session: ws://127.0.0.1:9001/chat\n")));
     QVERIFY(text.contains(QLatin1String("| Started | 2026-05-06T07:08:09.010Z |")));
-    QVERIFY2(text.contains(QStringLiteral("| Client → server | 3 frame(s), ")), qPrintable(text.left(400)));
+    QVERIFY2(text.contains(QStringLiteral("| Client → server | 3 frame(s), ")),
+        qPrintable(text.left(400)));
     // The raw heads, CR removed, in http code blocks.
-    QVERIFY(text.contains(QLatin1String("```http\nGET /chat HTTP/1.1\nHost: 127.0.0.1:9001\nUpgrade: websocket\n")));
+    QVERIFY(text.contains(
+        QLatin1String("```http\nGET /chat HTTP/1.1\nHost: 127.0.0.1:9001\nUpgrade: websocket\n")));
     QVERIFY(text.contains(QLatin1String("```http\nHTTP/1.1 101 Switching Protocols\n")));
     // One row per frame, in order, with the fields of the frame.
     const QStringList rows = tableRows(text, QStringLiteral("## Frames"));
@@ -125,6 +135,115 @@ void TestMarkdown::emptySession()
     const QString text = QString::fromUtf8(markdownTranscript(session));
     QVERIFY(text.contains(QLatin1String("No opening handshake was recorded.")));
     QVERIFY(text.contains(QLatin1String("no frames")));
+}
+
+void TestMarkdown::acceptCheckIsSpelledOut_data()
+{
+    QTest::addColumn<QByteArray>("accept");
+    QTest::addColumn<QString>("verdict");
+    // RFC 6455 §1.3: this key's Accept is s3pPLMBiTxaQ9kYGzzhZRbK+xOo=.
+    QTest::newRow("the right Accept") << QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=") << "**match**";
+    QTest::newRow("a wrong Accept") << QByteArray("AAAAAAAAAAAAAAAAAAAAAAAAAAA=") << "**no match**";
+}
+
+void TestMarkdown::acceptCheckIsSpelledOut()
+{
+    QFETCH(QByteArray, accept);
+    QFETCH(QString, verdict);
+    Session session;
+    SessionBuilder b(session);
+    const QByteArray key = "dGhlIHNhbXBsZSBub25jZQ==";
+    b.handshakeRequest("GET /chat HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Key: " + key + "\r\n\r\n");
+    const QByteArray raw
+        = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Accept: "
+        + accept + "\r\n\r\n";
+    HttpHeadParser parser(HttpHeadParser::Kind::Response);
+    qsizetype consumed = 0;
+    QCOMPARE(parser.feed(raw, consumed), HttpHeadParser::Status::Complete);
+    HandshakeDetail detail;
+    detail.head = parser.head();
+    detail.key = key;
+    detail.expectedAccept = computeAcceptKey(key);
+    detail.checks.append({QStringLiteral("Sec-WebSocket-Accept"),
+        QString::fromLatin1(detail.expectedAccept), QString::fromLatin1(accept),
+        accept == detail.expectedAccept, true, QStringLiteral("RFC 6455 §4.1")});
+    b.event(EventKind::HandshakeResponse, Direction::ServerToClient, detail, raw);
+
+    const QString text = QString::fromUtf8(markdownTranscript(session));
+    const QString line = QStringLiteral(
+        "Sec-WebSocket-Accept (RFC 6455 §4.2.2): base64(SHA-1(`dGhlIHNhbXBsZSBub25jZQ==` + "
+        "`258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)) = `s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`; "
+        "the server sent `%1`: %2.")
+                             .arg(QString::fromLatin1(accept), verdict);
+    QVERIFY2(text.contains(line), qPrintable(text));
+    const QStringList rows = tableRows(text, QStringLiteral("Checks on the response:"));
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(cells(rows[0])[3].trimmed(),
+        verdict == QLatin1String("**match**") ? QStringLiteral("pass")
+                                              : QStringLiteral("**FAIL**"));
+}
+
+void TestMarkdown::headsKeepTheirText()
+{
+    Session session;
+    SessionBuilder b(session);
+    // A UTF-8 header value stays readable; a stray control character stays visible.
+    b.handshakeRequest(QByteArray(
+        "GET /%EC%B1%84%ED%8C%85 HTTP/1.1\r\nHost: x\r\nX-Name: 홍길동\r\nX-Odd: a\x01z\r\n\r\n"));
+    const QString text = QString::fromUtf8(markdownTranscript(session));
+    QVERIFY(text.contains(QStringLiteral(
+        "```http\nGET /%EC%B1%84%ED%8C%85 HTTP/1.1\nHost: x\nX-Name: 홍길동\nX-Odd: a␁z\n```\n")));
+}
+
+void TestMarkdown::importedHarShowsItsMessages()
+{
+    QFile file(QStringLiteral(
+        FRAMELINE_TEST_SOURCE_DIR "/tests/protocol/export/data/chrome-websocket.har"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    Session session;
+    QVERIFY(importHar(file, session).ok);
+    const QString text = QString::fromUtf8(markdownTranscript(session));
+    // No frames are made up; the messages the HAR holds are listed, Korean intact.
+    QVERIFY(text.contains(QLatin1String("There are no frames in this session.")));
+    const QStringList rows = tableRows(text, QStringLiteral("## Messages"));
+    QCOMPARE(rows.size(), 6);
+    QCOMPARE(cells(rows[0])[2].trimmed(), QStringLiteral("C→S"));
+    QCOMPARE(cells(rows[2])[3].trimmed(), QStringLiteral("binary"));
+    QCOMPARE(cells(rows[2])[5].trimmed(), QStringLiteral("00 01 02 03 fd fe ff"));
+    QVERIFY(cells(rows[4])[5].contains(QStringLiteral("안녕하세요 \\| {\"n\": 1}")));
+    // The import's own words about what a HAR lacks are in the notes.
+    QVERIFY(text.contains(QLatin1String("## Notes\n\n- 0.000000 s: Imported from a HAR file")));
+    // The handshake was checked again on the rebuilt heads.
+    QVERIFY(text.contains(QLatin1String("**match**")));
+}
+
+void TestMarkdown::closingHandshakeAndLimits()
+{
+    Session session;
+    session.setInfo({QStringLiteral("ws://h/"), Role::Client, {}, {}});
+    SessionBuilder b(session);
+    for (int i = 0; i < 30; ++i)
+        b.text(kToServer, QByteArray::number(i));
+    CloseDetail sent;
+    sent.close.code = 1000;
+    sent.close.reason = "fertig";
+    sent.initiatedLocally = true;
+    b.event(EventKind::Close, kToServer, sent);
+    CloseDetail received = sent;
+    received.initiatedLocally = true;
+    b.event(EventKind::Close, kToClient, received);
+    MarkdownOptions options;
+    options.maxFrameRows = 10;
+    options.diagram = false;
+    const QString text = QString::fromUtf8(markdownTranscript(session, options));
+    QCOMPARE(tableRows(text, QStringLiteral("## Frames")).size(), 10);
+    QVERIFY(text.contains(QStringLiteral("… and 20 more frames.")));
+    QVERIFY(!text.contains(QLatin1String("```mermaid")));
+    QVERIFY(text.contains(QStringLiteral(
+        "## Closing handshake\n\n- 0.031000 s, C→S: Close sent, 1000 Normal Closure \"fertig\" "
+        "(Frameline started the closing handshake)\n"
+        "- 0.032000 s, S→C: Close received, 1000 Normal Closure \"fertig\"\n")));
 }
 
 QTEST_GUILESS_MAIN(TestMarkdown)

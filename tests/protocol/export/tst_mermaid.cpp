@@ -3,7 +3,9 @@
 // lanes), a line grammar every line must follow whatever the payloads hold, and the
 // frame limit.
 
+#include "connection.h"
 #include "mermaid.h"
+#include "server.h"
 #include "sessionbuilder.h"
 
 #include <QtCore/QRegularExpression>
@@ -19,7 +21,8 @@ constexpr Direction kToClient = Direction::ServerToClient;
 
 QStringList linesOf(const Session &session, const MermaidOptions &options = {})
 {
-    return QString::fromUtf8(mermaidSequenceDiagram(session, options)).split(u'\n', Qt::SkipEmptyParts);
+    return QString::fromUtf8(mermaidSequenceDiagram(session, options))
+        .split(u'\n', Qt::SkipEmptyParts);
 }
 
 /// The grammar this exporter promises: every line one of these statements, labels
@@ -41,7 +44,9 @@ QString grammarProblem(const QStringList &lines)
             static const QRegularExpression entity(QStringLiteral(R"(#\d+;)"));
             static const QRegularExpression forbidden(QStringLiteral(R"([;<>%#\r\n])"));
             if (match.captured(QLatin1String(group)).remove(entity).contains(forbidden))
-                return QStringLiteral("line %1 has an unescaped character: %2").arg(i + 1).arg(lines[i]);
+                return QStringLiteral("line %1 has an unescaped character: %2")
+                    .arg(i + 1)
+                    .arg(lines[i]);
         }
         if (lines[i].startsWith(QLatin1String("    rect")))
             ++depth;
@@ -55,7 +60,8 @@ QString grammarProblem(const QStringList &lines)
 
 int count(const QStringList &lines, const QString &needle)
 {
-    return int(std::count_if(lines.begin(), lines.end(), [&](const QString &l) { return l.contains(needle); }));
+    return int(std::count_if(
+        lines.begin(), lines.end(), [&](const QString &l) { return l.contains(needle); }));
 }
 
 void handshake(SessionBuilder &b)
@@ -76,6 +82,13 @@ private slots:
     void labelsNeverBreakTheGrammar();
     void frameLimit();
     void messagesWithoutFrames();
+    void phasesAreNamedOnceInOrder();
+    void longAndTrickyLabels_data();
+    void longAndTrickyLabels();
+    void aHundredThousandFrames();
+    void liveSessionArrowsFollowTheFrames();
+    void serverSideParticipants_data();
+    void serverSideParticipants();
 };
 
 void TestMermaid::structure()
@@ -114,7 +127,8 @@ void TestMermaid::structure()
     // Control frames dashed; Close solid, with its code and reason.
     QVERIFY(lines.contains(QStringLiteral("    C-->>S: PING FIN len=1 masked \"p\"")));
     QVERIFY(lines.contains(QStringLiteral("    S-->>C: PONG FIN len=1 \"p\"")));
-    QVERIFY(lines.contains(QStringLiteral("    C->>S: CLOSE FIN len=5 masked 1000 Normal Closure \"bye\"")));
+    QVERIFY(lines.contains(
+        QStringLiteral("    C->>S: CLOSE FIN len=5 masked 1000 Normal Closure \"bye\"")));
     // The fragmented message in one box with its summary, the ping inside it.
     const qsizetype rect = lines.indexOf(QRegularExpression(QStringLiteral("    rect .*")));
     QVERIFY(rect > 0);
@@ -147,7 +161,8 @@ void TestMermaid::labelsNeverBreakTheGrammar()
     QFETCH(QByteArray, payload);
     Session session;
     SessionInfo info;
-    info.url = QStringLiteral("ws://h;o#st:1/%1").arg(QString::fromUtf8(payload.toPercentEncoding()));
+    info.url
+        = QStringLiteral("ws://h;o#st:1/%1").arg(QString::fromUtf8(payload.toPercentEncoding()));
     session.setInfo(info);
     SessionBuilder b(session);
     handshake(b);
@@ -195,6 +210,214 @@ void TestMermaid::messagesWithoutFrames()
     const QStringList lines = linesOf(session);
     QVERIFY(grammarProblem(lines).isEmpty());
     QVERIFY(lines.contains(QStringLiteral("    S->>C: text message, 5 bytes \"hello\"")));
+}
+
+namespace {
+
+/// Reverses mermaidEscape's entity codes, to compare a label with the text it shows.
+QString unescaped(QString text)
+{
+    static const QRegularExpression entity(QStringLiteral(R"(#(\d+);)"));
+    QRegularExpressionMatch match;
+    qsizetype from = 0;
+    while ((match = entity.match(text, from)).hasMatch()) {
+        const QString character = QChar(char16_t(match.captured(1).toInt()));
+        text.replace(match.capturedStart(), match.capturedLength(), character);
+        from = match.capturedStart() + 1;
+    }
+    return text;
+}
+
+QStringList arrowsOf(const QStringList &lines)
+{
+    static const QRegularExpression arrow(QStringLiteral(R"(^    [CS]-{1,2}>>[CS]: )"));
+    QStringList arrows;
+    for (const QString &line : lines) {
+        if (arrow.match(line).hasMatch())
+            arrows << line;
+    }
+    return arrows;
+}
+
+} // namespace
+
+void TestMermaid::phasesAreNamedOnceInOrder()
+{
+    Session session;
+    session.setInfo({QStringLiteral("ws://127.0.0.1:9001/chat"), Role::Client, {}, {}});
+    SessionBuilder b(session);
+    b.event(EventKind::TcpConnected, Direction::None,
+        TcpDetail {QStringLiteral("127.0.0.1"), 50000, QStringLiteral("127.0.0.1"), 9001});
+    handshake(b);
+    b.text(kToServer, "one");
+    b.text(kToClient, "two");
+    b.frame(kToServer, Opcode::Close, QByteArray::fromHex("03e8"));
+    b.text(kToClient, "sent before the server saw our Close");
+    b.frame(kToClient, Opcode::Close, QByteArray::fromHex("03e8"));
+    b.tcpState(Role::Server, TcpState::FinWait1);
+    b.tcpState(Role::Client, TcpState::CloseWait, Observation::Inferred);
+
+    const QStringList lines = linesOf(session);
+    QVERIFY(grammarProblem(lines).isEmpty());
+    const QStringList phases {QStringLiteral("Opening handshake"), QStringLiteral("Data transfer"),
+        QStringLiteral("Closing handshake"), QStringLiteral("TCP teardown")};
+    qsizetype previous = -1;
+    for (const QString &phase : phases) {
+        QCOMPARE(count(lines, QStringLiteral("Note over C,S: ") + phase), 1);
+        const qsizetype at = lines.indexOf(QRegularExpression(
+            QStringLiteral("    Note over C,S: ") + phase + QStringLiteral(".*")));
+        QVERIFY2(at > previous, qPrintable(phase));
+        previous = at;
+    }
+    // Each phase note comes right before the event that starts it.
+    const qsizetype opening = lines.indexOf(
+        QRegularExpression(QStringLiteral("    Note over C,S: Opening handshake.*")));
+    QCOMPARE(lines[opening + 1], QStringLiteral("    C->>S: GET /chat HTTP/1.1"));
+    const qsizetype closing = lines.indexOf(
+        QRegularExpression(QStringLiteral("    Note over C,S: Closing handshake.*")));
+    QVERIFY(lines[closing + 1].startsWith(QLatin1String("    C->>S: CLOSE")));
+    // The TCP connect, with the client's end first.
+    QVERIFY(lines.contains(QStringLiteral(
+        "    Note over C,S: TCP connected (SYN, SYN-ACK, ACK) 127.0.0.1:50000 to 127.0.0.1:9001")));
+}
+
+void TestMermaid::longAndTrickyLabels_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("ampersand entities") << QStringLiteral("&amp; &lt;b&gt; & #38;");
+    QTest::newRow("emoji at the cut") << QString(118, u'a')
+            + QString::fromUtf8("\xF0\x9F\x98\x80\xF0\x9F\x98\x80") + QStringLiteral("tail");
+    QTest::newRow("Korean, long")
+        << QString::fromUtf8("웹소켓 연결을 닫습니다; 이유: 점검 #2 ").repeated(8);
+    QTest::newRow("directive") << QStringLiteral("%%{init: {\"theme\": \"dark\"}}%%");
+    QTest::newRow("wrap prefix") << QStringLiteral("wrap:this is no directive");
+}
+
+void TestMermaid::longAndTrickyLabels()
+{
+    QFETCH(QString, text);
+    Session session;
+    SessionBuilder b(session);
+    b.note(text);
+    ErrorDetail error;
+    error.message = text;
+    b.event(EventKind::Error, Direction::None, error);
+    const QStringList lines = linesOf(session);
+    const QString problem = grammarProblem(lines);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const qsizetype note = lines.indexOf(QRegularExpression(QStringLiteral("    Note over C: .*")));
+    QVERIFY(note > 0);
+    // Labels are drawn as HTML: a raw "&" would turn "&amp;" into "&".
+    QVERIFY(!lines[note].contains(u'&'));
+    const QString shown = unescaped(lines[note].mid(QStringLiteral("    Note over C: ").size()));
+    // What the label shows is the text, or its start and an ellipsis: never half a
+    // character (the UTF-8 would not survive a lone surrogate).
+    if (shown.endsWith(u'…')) {
+        QVERIFY(text.startsWith(shown.chopped(1)));
+        QVERIFY(shown.size() <= 120);
+    } else {
+        QCOMPARE(shown, text);
+    }
+    for (qsizetype i = 0; i < shown.size(); ++i) {
+        if (shown[i].isHighSurrogate())
+            QVERIFY(i + 1 < shown.size() && shown[i + 1].isLowSurrogate());
+    }
+}
+
+void TestMermaid::aHundredThousandFrames()
+{
+    Session session;
+    SessionBuilder b(session);
+    handshake(b);
+    for (int i = 0; i < 100'000; ++i)
+        b.text(i % 2 ? kToClient : kToServer, "tick " + QByteArray::number(i));
+    b.frame(kToServer, Opcode::Close, QByteArray::fromHex("03e8"));
+    b.frame(kToClient, Opcode::Close, QByteArray::fromHex("03e8"));
+    const QStringList lines = linesOf(session);
+    QVERIFY(grammarProblem(lines).isEmpty());
+    // The default limit: 500 data frames drawn, the rest counted honestly, the close drawn.
+    QCOMPARE(count(lines, QStringLiteral("TEXT FIN")), MermaidOptions {}.maxFrames);
+    QCOMPARE(count(lines, QStringLiteral("99500 more frames not drawn")), 1);
+    QCOMPARE(count(lines, QStringLiteral("CLOSE FIN")), 2);
+    QVERIFY(lines.size() < 600);
+}
+
+void TestMermaid::liveSessionArrowsFollowTheFrames()
+{
+    Server server(ServerOptions {});
+    QVERIFY(server.listen());
+    ConnectionOptions options;
+    options.url = server.url();
+    Connection client(options);
+    int echoes = 0;
+    connect(&client, &Channel::opened, this, [&] {
+        client.sendText("hello; #1 <b>");
+        client.sendBinary(QByteArray::fromHex("00ff10"));
+        client.sendFragmented(Opcode::Text, QByteArray("안녕하세요, 여러 프레임"), 7);
+        client.sendPing("are you there");
+    });
+    connect(&client, &Channel::messageReceived, this, [&](quint8, const QByteArray &) {
+        if (++echoes == 3)
+            client.sendClose(CloseCode::Normal, "bye");
+    });
+    QSignalSpy finished(&client, &Channel::finished);
+    client.open();
+    QVERIFY(finished.wait(15000) || finished.count() > 0);
+
+    const Session &session = client.session();
+    const QStringList lines = linesOf(session);
+    const QString problem = grammarProblem(lines);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem + u'\n' + lines.join(u'\n')));
+    // One arrow per handshake head and per frame, in the session's order, each the way
+    // its frame went.
+    QStringList expected;
+    for (std::uint32_t i = 0; i < session.eventCount(); ++i) {
+        const EventRecord &record = session.event(i);
+        const bool toServer = record.direction == kToServer;
+        if (record.kind == EventKind::Frame || record.kind == EventKind::HandshakeRequest
+            || record.kind == EventKind::HandshakeResponse)
+            expected << (toServer ? QStringLiteral("C") : QStringLiteral("S"));
+    }
+    const QStringList arrows = arrowsOf(lines);
+    QCOMPARE(arrows.size(), expected.size());
+    for (qsizetype i = 0; i < arrows.size(); ++i) {
+        QCOMPARE(arrows[i].mid(4, 1), expected[i]);
+        QCOMPARE(arrows[i].section(QLatin1String(": "), 0, 0).right(1),
+            expected[i] == QLatin1String("C") ? QStringLiteral("S") : QStringLiteral("C"));
+    }
+    QVERIFY(lines.join(u'\n').contains(QStringLiteral("hello#59; #35;1 #60;b#62;")));
+}
+
+void TestMermaid::serverSideParticipants_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<QString>("client");
+    QTest::addColumn<QString>("server");
+    QTest::newRow("IPv4") << "127.0.0.1"
+                          << "127.0.0.1:50123"
+                          << "127.0.0.1:9001";
+    QTest::newRow("IPv6, in brackets") << "::1"
+                                       << "[::1]:50123"
+                                       << "[::1]:9001";
+}
+
+void TestMermaid::serverSideParticipants()
+{
+    QFETCH(QString, address);
+    QFETCH(QString, client);
+    QFETCH(QString, server);
+    Session session;
+    session.setInfo({QStringLiteral("ws://localhost:9001/"), Role::Server, {}, {}});
+    SessionBuilder b(session);
+    b.event(EventKind::TcpConnected, Direction::None, TcpDetail {address, 9001, address, 50123});
+    const QStringList lines = linesOf(session);
+    QVERIFY(grammarProblem(lines).isEmpty());
+    // The side Frameline did not play is named by its address.
+    QCOMPARE(lines[1], QStringLiteral("    participant C as Client ") + client);
+    QCOMPARE(lines[2], QStringLiteral("    participant S as Server (this app)"));
+    QVERIFY(lines.contains(
+        QStringLiteral("    Note over C,S: TCP connected (SYN, SYN-ACK, ACK) %1 to %2")
+            .arg(client, server)));
 }
 
 QTEST_GUILESS_MAIN(TestMermaid)
