@@ -2,6 +2,8 @@
 // in another process, the whole lifecycle readable in the output (text and JSON
 // Lines), exit statuses, usage errors, pings of our own.
 
+#include "cliserve.h"
+
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
@@ -69,14 +71,7 @@ private:
 
 void TestCliConnect::initTestCase()
 {
-    m_server.start(QStringLiteral(FRAMELINE_CLI_PATH),
-        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--quiet")});
-    QVERIFY(m_server.waitForStarted(10000));
-    QElapsedTimer waited;
-    waited.start();
-    while (!m_server.canReadLine() && waited.elapsed() < 10000)
-        m_server.waitForReadyRead(1000);
-    m_url = QString::fromUtf8(m_server.readLine().trimmed());
+    m_url = frameline::test::startServe(m_server, QStringLiteral(FRAMELINE_CLI_PATH));
     QVERIFY2(m_url.startsWith(QStringLiteral("ws://127.0.0.1:")), qPrintable(m_url));
 }
 
@@ -166,15 +161,9 @@ void TestCliConnect::tcpTeardownInJson()
     QProcess waitingServer;
     if (clientFirst) {
         // A server that waits for the client to close TCP.
-        waitingServer.start(QStringLiteral(FRAMELINE_CLI_PATH),
-            {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--quiet"),
-                QStringLiteral("--client-closes-tcp-first")});
-        QVERIFY(waitingServer.waitForStarted(10000));
-        QElapsedTimer waited;
-        waited.start();
-        while (!waitingServer.canReadLine() && waited.elapsed() < 10000)
-            waitingServer.waitForReadyRead(1000);
-        url = QString::fromUtf8(waitingServer.readLine().trimmed());
+        url = frameline::test::startServe(waitingServer, QStringLiteral(FRAMELINE_CLI_PATH),
+                                          {QStringLiteral("--client-closes-tcp-first")});
+        QVERIFY(!url.isEmpty());
     }
     QStringList arguments {QStringLiteral("connect"), url, QStringLiteral("--json"), QStringLiteral("--close"),
         QStringLiteral("1000")};

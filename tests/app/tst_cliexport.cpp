@@ -2,6 +2,7 @@
 // `serve`, written in every format; standard output; usage errors; a damaged file
 // still exported up to the damage; a HAR read back in.
 
+#include "cliserve.h"
 #include "sessionjournal.h"
 
 #include <QtCore/QJsonDocument>
@@ -71,14 +72,7 @@ void TestCliExport::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QProcess server;
-    server.start(QStringLiteral(FRAMELINE_CLI_PATH),
-        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--quiet")});
-    QVERIFY(server.waitForStarted(10000));
-    QElapsedTimer waited;
-    waited.start();
-    while (!server.canReadLine() && waited.elapsed() < 10000)
-        server.waitForReadyRead(1000);
-    const QString url = QString::fromUtf8(server.readLine().trimmed());
+    const QString url = frameline::test::startServe(server, QStringLiteral(FRAMELINE_CLI_PATH));
     QVERIFY2(url.startsWith(QStringLiteral("ws://")), qPrintable(url));
     m_session = m_dir.filePath(QStringLiteral("session.jsonl"));
     const Run run = runCli({QStringLiteral("connect"), url, QStringLiteral("--send"), QStringLiteral("hello | world"),

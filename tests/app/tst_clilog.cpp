@@ -3,6 +3,7 @@
 // the connection runs, so even a killed client leaves a file that loads up to its
 // last write.
 
+#include "cliserve.h"
 #include "sessionjournal.h"
 
 #include <QtCore/QProcess>
@@ -47,15 +48,7 @@ void TestCliLog::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     // `serve` prints its URL on the first line.
-    m_server.start(QStringLiteral(FRAMELINE_CLI_PATH),
-        {QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
-            QStringLiteral("--quiet")});
-    QVERIFY(m_server.waitForStarted(10000));
-    QElapsedTimer waited;
-    waited.start();
-    while (!m_server.canReadLine() && waited.elapsed() < 10000)
-        m_server.waitForReadyRead(1000);
-    m_url = QString::fromUtf8(m_server.readLine().trimmed());
+    m_url = frameline::test::startServe(m_server, QStringLiteral(FRAMELINE_CLI_PATH));
     QVERIFY2(m_url.startsWith(QStringLiteral("ws://")), qPrintable(m_url));
 }
 
