@@ -3,6 +3,7 @@
 // checks of the answer (§4.1), the server's checks of the request and its answer (§4.2,
 // §4.4). Every request and answer is read back by the other role.
 
+#include "rfc6455vectors.h"
 #include "handshake.h"
 #include "testbytes.h"
 
@@ -21,23 +22,8 @@ using Kind = HttpHeadParser::Kind;
 const QByteArray kKey = "dGhlIHNhbXBsZSBub25jZQ=="; // RFC 6455 §1.3, §4.1
 const QByteArray kAccept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="; // RFC 6455 §1.3
 
-// RFC 6455 §1.2: the example client handshake...
-const QByteArray kRfcRequest = "GET /chat HTTP/1.1\r\n"
-                               "Host: server.example.com\r\n"
-                               "Upgrade: websocket\r\n"
-                               "Connection: Upgrade\r\n"
-                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                               "Origin: http://example.com\r\n"
-                               "Sec-WebSocket-Protocol: chat, superchat\r\n"
-                               "Sec-WebSocket-Version: 13\r\n"
-                               "\r\n";
-// ...and the server's answer.
-const QByteArray kRfcResponse = "HTTP/1.1 101 Switching Protocols\r\n"
-                                "Upgrade: websocket\r\n"
-                                "Connection: Upgrade\r\n"
-                                "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
-                                "Sec-WebSocket-Protocol: chat\r\n"
-                                "\r\n";
+using frameline::test::kRfcRequest;
+using frameline::test::kRfcResponse;
 
 const QStringList kServerCheckNames {QStringLiteral("Method"), QStringLiteral("HTTP version"),
     QStringLiteral("Host"), QStringLiteral("Upgrade"), QStringLiteral("Connection"),

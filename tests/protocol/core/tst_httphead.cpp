@@ -4,6 +4,7 @@
 // gives the same head, nothing after the empty line is consumed, field lines follow
 // RFC 9112 §5, and the limits stop a peer as soon as it passes them.
 
+#include "rfc6455vectors.h"
 #include "httphead.h"
 #include "testbytes.h"
 
@@ -22,23 +23,8 @@ namespace {
 using Kind = HttpHeadParser::Kind;
 using Status = HttpHeadParser::Status;
 
-// RFC 6455 §1.2: the example client handshake...
-const QByteArray kRfcRequest = "GET /chat HTTP/1.1\r\n"
-                               "Host: server.example.com\r\n"
-                               "Upgrade: websocket\r\n"
-                               "Connection: Upgrade\r\n"
-                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                               "Origin: http://example.com\r\n"
-                               "Sec-WebSocket-Protocol: chat, superchat\r\n"
-                               "Sec-WebSocket-Version: 13\r\n"
-                               "\r\n";
-// ...and the server's answer.
-const QByteArray kRfcResponse = "HTTP/1.1 101 Switching Protocols\r\n"
-                                "Upgrade: websocket\r\n"
-                                "Connection: Upgrade\r\n"
-                                "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
-                                "Sec-WebSocket-Protocol: chat\r\n"
-                                "\r\n";
+using frameline::test::kRfcRequest;
+using frameline::test::kRfcResponse;
 // RFC 6455 §5.7: an unmasked text frame "Hello", as a server sends it right after its 101.
 const QByteArray kHelloFrame = hex("81 05 48 65 6c 6c 6f");
 
